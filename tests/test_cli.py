@@ -1,0 +1,50 @@
+"""The `amortex` console script: help, argument errors, and the main job at a tiny size."""
+import subprocess, sys, os
+import pandas as pd
+import pytest
+from amortex.cli import main
+
+
+def test_help_lists_commands(capsys):
+    with pytest.raises(SystemExit) as e: main(['--help'])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for word in ('bench', 'reproduce', 'data'): assert word in out
+
+
+def test_bench_help_names_the_synthetic_benchmark(capsys):
+    with pytest.raises(SystemExit) as e: main(['bench', '--help'])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert 'synthetic' in out and '--quick' in out and '--out' in out
+
+
+def test_unknown_benchmark_is_an_argument_error(capsys):
+    with pytest.raises(SystemExit) as e: main(['bench', 'nope'])
+    assert e.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_console_script_is_installed():
+    r = subprocess.run(['amortex', '--help'], capture_output=True, text=True)
+    assert r.returncode == 0 and 'reproduce' in r.stdout
+
+
+def test_bench_synthetic_tiny_run_writes_csv(tmp_path, capsys):
+    out = tmp_path / 'xor.csv'
+    rc = main(['bench', 'synthetic', '--quick', '--datasets', 'xor', '--methods', 'l2x,occlusion,random',
+               '--n-test', '40', '--out', str(out), '--no-progress'])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert '== xor: k=2' in printed and 'median_rank_mean' in printed
+    df = pd.read_csv(out, index_col=0)
+    assert list(df.index) == ['l2x', 'occlusion', 'random']
+    assert {'median_rank_mean', 'median_rank_median', 'posthoc_accuracy', 'train_s', 'explain_s_per_sample'} <= set(df.columns)
+    assert (df['n'] == 40).all()
+    # the random floor is the expected rank of a random pair (5.5); L2X must beat it clearly
+    assert df.loc['l2x', 'median_rank_mean'] < df.loc['random', 'median_rank_mean'] - 1
+
+
+def test_bench_rejects_unknown_dataset():
+    with pytest.raises(ValueError, match="unknown synthetic data sets"):
+        main(['bench', 'synthetic', '--quick', '--datasets', 'mnist', '--no-progress'])
