@@ -4,7 +4,7 @@ _shared = pathlib.Path(__file__).resolve().parents[1].parent / 'shared' / 'data'
 if _shared.exists(): os.environ.setdefault('AMORTEX_DATA', str(_shared))
 
 import pytest, torch
-from amortex.blackbox import BlackBox, get_blackbox, ZOO, train_classifier, lookup
+from amortex.blackbox import BlackBox, get_blackbox, ZOO, train_classifier, lookup, _SKLEARN_MEMO
 from amortex.data import load
 
 FAST = dict(progress=False, verbose=False)
@@ -65,8 +65,8 @@ def test_tampered_checkpoint_is_refused(tmp_path):
     assert get_blackbox('l2x_synthetic_mlp', 'switch', **kw).meta['source'].startswith('loaded')
 
 
-def test_random_forest_on_tabular():
-    bb = get_blackbox('random_forest', 'admission', **FAST)
+def test_random_forest_on_tabular(tmp_path):
+    bb = get_blackbox('random_forest', 'admission', cache=tmp_path, **FAST)
     assert not bb.differentiable and bb.n_classes == 2
     assert bb.meta['test_acc'] > 0.75, bb.meta
     test = load('admission', 'test')
@@ -77,12 +77,17 @@ def test_random_forest_on_tabular():
         bb.forward_grad(test.x)
     with pytest.raises(ValueError, match=r'shape \[B, '):
         bb(test.x[:, :3])  # features are checked
-    # fitted once per process
-    assert get_blackbox('random_forest', 'admission', **FAST).model is bb.model
+    # fitted once per process, pickled to the cache for the next one
+    assert get_blackbox('random_forest', 'admission', cache=tmp_path, **FAST).model is bb.model
+    (path,) = (tmp_path / 'blackboxes').glob('random_forest-admission-*.joblib')
+    _SKLEARN_MEMO.clear()
+    bb2 = get_blackbox('random_forest', 'admission', cache=tmp_path, **FAST)
+    assert bb2.meta['source'].startswith('loaded') and bb2.model is not bb.model
+    assert torch.equal(bb2(test.x), p)
 
 
-def test_logistic_regression_adult():
-    bb = get_blackbox('logistic_regression', 'adult', **FAST)
+def test_logistic_regression_adult(tmp_path):
+    bb = get_blackbox('logistic_regression', 'adult', cache=tmp_path, **FAST)
     assert bb.meta['test_acc'] > 0.8, bb.meta
 
 
