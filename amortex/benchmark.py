@@ -17,7 +17,7 @@ from .metrics import evaluate
 
 # %% auto #0
 __all__ = ['SYNTHETIC_K', 'SYNTHETIC_ACT', 'SYNTHETIC_FORMULA', 'SYNTHETIC_METHODS', 'SYNTHETIC_SIZES', 'L2X_PAPER', 'L2X_TASKS',
-           'AbsScores', 'synthetic_one', 'run_synthetic', 'clock_table', 'l2x_task', 'reproduce_l2x']
+           'AbsScores', 'synthetic_one', 'run_synthetic', 'clock_table', 'holdout', 'l2x_task', 'reproduce_l2x']
 
 # %% ../nbs/12_benchmark.ipynb #779def5f
 SYNTHETIC_K = {'xor': 2, 'orange_skin': 4, 'nonlinear_additive': 4, 'switch': 5}
@@ -132,6 +132,12 @@ def _subset(ds, n, seed):
     g = torch.Generator().manual_seed(seed)
     return ds.subset(torch.randperm(len(ds), generator=g)[:n].sort().values)
 
+def holdout(ds, frac:float=0.1, seed:int=0):
+    "Split a data set into `(rest, held_out)` with a seeded random `frac` held out (in the original order)."
+    perm = torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))
+    n = int(len(ds) * frac)
+    return ds.subset(perm[n:].sort().values), ds.subset(perm[:n].sort().values)
+
 def l2x_task(task:str, # 'imdb' or 'mnist'
              quick:bool=False, seed:int=0, device=None, progress:bool=True) -> tuple[pd.DataFrame, dict]:
     "Train L2X on one of the paper's real tasks; returns the post-hoc accuracy table and the fitted objects."
@@ -141,10 +147,7 @@ def l2x_task(task:str, # 'imdb' or 'mnist'
     bb = get_blackbox(t['blackbox'], t['dataset'], device=dev, progress=progress, recipe=q.get('bb_recipe'), seed=seed, verbose=False, **t['data'])
     opts = dict(t['data'], **({'patch': t['patch']} if 'patch' in t else {}))
     full_train, test = load(t['dataset'], 'train', **opts), load(t['dataset'], 'test', **opts)
-    # a validation split held out of the training split (10%), for L2X's best checkpoint
-    perm = torch.randperm(len(full_train), generator=torch.Generator().manual_seed(seed))
-    n_val = len(full_train) // 10
-    valid, train = full_train.subset(perm[:n_val].sort().values), full_train.subset(perm[n_val:].sort().values)
+    train, valid = holdout(full_train, 0.1, seed)  # a validation split for L2X's best checkpoint
     train, valid, test = _subset(train, q.get('n_train'), seed), _subset(valid, q.get('n_valid'), seed), _subset(test, q.get('n_test'), seed)
     seed_everything(seed)
     l2x = L2X(train.features, bb.n_classes, k=t['k'], tau=t['tau'], optimizer=t['optimizer'], selector=t.get('selector'))

@@ -13,7 +13,7 @@ __all__ = ['build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #33af8339
 def _runners(prefix):
-    import amortex.benchmark  # noqa: F401  (registers the runners)
+    import amortex.benchmark, amortex.benchmark_aim  # noqa: F401  (register the runners)
     return sorted(k.split('/', 1)[1] for k in REGISTRY['runner'] if k.startswith(prefix + '/'))
 
 def _csv_list(s): return [t.strip() for t in s.split(',') if t.strip()] if s else None

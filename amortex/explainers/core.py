@@ -11,6 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from ..core import Features, TabularFeatures, PixelFeatures, PatchFeatures, TokenFeatures, Explanation, get_device, register, lookup
+from ..blackbox import reverse_prefix
 from ..train import Trainer, History, BestCheckpoint, EarlyStopping
 
 # %% auto #0
@@ -154,6 +155,12 @@ def build_approximator(features:Features, n_classes:int, **kw) -> nn.Module:
     return APPROXIMATORS[features.kind](features, n_classes, **kw)
 
 # %% ../../nbs/07_explainers.core.ipynb #49db4323
+def _used_length(ids:torch.Tensor, pad_id) -> int:
+    "1 + the last position where some row of `ids` `[B, L]` is not PAD (at least 1): later positions are PAD in every row."
+    if pad_id is None: return ids.shape[1]
+    used = (ids != pad_id).any(0).nonzero()
+    return max(int(used[-1]) + 1, 1) if len(used) else 1
+
 class TokenMLP(nn.Module):
     "Per-position network for token ids: embedding → dense layers (ReLU) → `out_dim` scores per position (AIM's text explainer E)."
     def __init__(self, vocab_size:int, out_dim:int=1, emb:int=100, hidden:Sequence[int]=(250, 250), dropout:float=0., pad_id:int=0):
@@ -162,31 +169,56 @@ class TokenMLP(nn.Module):
         layers, n = [], emb
         for h in hidden: layers += [nn.Linear(n, h), nn.ReLU()] + ([nn.Dropout(dropout)] if dropout else []); n = h
         self.net, self.out_dim = nn.Sequential(*layers, nn.Linear(n, out_dim)), out_dim
-    def forward(self, ids): return self.net(self.emb(ids))  # [B, L, out_dim]
+    def forward(self, ids):
+        L, Lm = ids.shape[1], _used_length(ids, self.emb.padding_idx)
+        out = self.net(self.emb(ids[:, :Lm]))
+        if Lm == L: return out  # [B, L, out_dim]
+        # positions where every row is PAD all get the PAD row's output: computed once
+        pad = self.net(self.emb.weight[self.emb.padding_idx])
+        return torch.cat([out, pad.expand(ids.shape[0], L - Lm, -1)], 1)
 
 class BiLSTMSelector(nn.Module):
-    "AIM's text selector S: embedding → BiLSTM → dense layers, each after a dropout → `out_dim` logits per position."
+    """AIM's text selector S: embedding → BiLSTM → dense layers, each after a dropout → `out_dim` logits per position.
+    On post-padded ids (every row's tokens form a prefix) the LSTMs run only over each row's own tokens: the batch is cut
+    to its longest row and the backward direction starts at the row's last token, so a row's logits do not depend on the
+    other rows of its batch and short texts cost little. Otherwise (e.g. pre-padded ids) both directions read all positions."""
     def __init__(self, vocab_size:int, out_dim:int=1, emb:int=100, hidden:int=100, dense:Sequence[int]=(100, 100),
                  dropout:float=0.2, pad_id:int=0):
         super().__init__()
-        self.emb = nn.Embedding(vocab_size, emb, padding_idx=pad_id)
-        self.lstm = nn.LSTM(emb, hidden, batch_first=True, bidirectional=True)
+        self.emb, self.pad_id = nn.Embedding(vocab_size, emb, padding_idx=pad_id), pad_id
+        # two one-way LSTMs make the bidirectional one: the backward one can then start at each row's own end
+        self.lstm_f, self.lstm_b = nn.LSTM(emb, hidden, batch_first=True), nn.LSTM(emb, hidden, batch_first=True)
         layers, n = [], 2 * hidden
         for h in dense: layers += [nn.Dropout(dropout), nn.Linear(n, h), nn.ReLU()]; n = h
         self.head, self.out_dim = nn.Sequential(*layers, nn.Dropout(dropout), nn.Linear(n, out_dim)), out_dim
     def forward(self, ids):
-        h, _ = self.lstm(self.emb(ids))
+        B, L = ids.shape
+        valid = ids != self.pad_id
+        lengths = valid.sum(1)
+        pos = torch.arange(L, device=ids.device)[None]
+        if bool((valid == (pos < lengths[:, None])).all()):  # post-padded: cut to the longest row
+            Lm = max(int(lengths.max()), 1)
+            ids = ids[:, :Lm]
+        else: Lm, lengths = L, torch.full_like(lengths, L)
+        e = self.emb(ids)
+        hf = self.lstm_f(e)[0]  # causal: a row's steps before its length never see its trailing PADs
+        hb = reverse_prefix(self.lstm_b(reverse_prefix(e, lengths))[0], lengths)
+        h = torch.cat([hf, hb], -1)
+        if Lm < L: h = F.pad(h, (0, 0, 0, L - Lm))
         return self.head(h)  # [B, L, out_dim]
 
 class ConvMaxApproximator(nn.Module):
     "AIM's text approximator G: embeddings ⊙ mask → dropout → conv (kernel 3) → ReLU → max-pool over positions → dropout → dense to the classes."
     def __init__(self, vocab_size:int, n_classes:int, emb:int=100, channels:int=250, kernel:int=3, dropout:float=0.2, pad_id:int=0):
         super().__init__()
-        self.emb = nn.Embedding(vocab_size, emb, padding_idx=pad_id)
+        self.emb, self.kernel = nn.Embedding(vocab_size, emb, padding_idx=pad_id), kernel
         self.conv = nn.Sequential(nn.Dropout(dropout), nn.Conv1d(emb, channels, kernel, padding='same'), nn.ReLU())
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(channels, n_classes))
     def forward(self, ids, mask):
-        e = self.emb(ids) * mask[:, :, None]                    # [B, L, emb]
+        # trailing positions where every row is PAD embed to 0 whatever the mask; keeping `kernel` of them gives
+        # the max-pool the same value (ReLU of the bias) as the whole tail, at a fraction of the cost
+        Lm = min(ids.shape[1], _used_length(ids, self.emb.padding_idx) + self.kernel)
+        e = self.emb(ids[:, :Lm]) * mask[:, :Lm, None]             # [B, Lm, emb]
         return self.head(self.conv(e.transpose(1, 2)).amax(2))  # [B, C]
 
 class PatchwiseCNN(nn.Module):
