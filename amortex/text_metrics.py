@@ -404,13 +404,17 @@ def _n_classes(bb, probs):
     if probs is not None: return probs.shape[1]
     return getattr(bb, 'n_classes', None)
 
+def _all_classes(expl, explainer, x, bb, probs):
+    "The multi-class form of `expl`; for a one-class explainer computed once per batch and kept in `expl.meta` (both Table 5 metrics use it)."
+    if expl.multiclass or explainer is None: return expl
+    if 'all_classes' not in expl.meta: expl.meta['all_classes'] = explain_classes(explainer, x, _n_classes(bb, probs), expl)
+    return expl.meta['all_classes']
+
 def _class_faithfulness_metric(bb, x, expl, k, how=None, chunk=512, explainer=None, probs=None):
-    if not expl.multiclass and explainer is not None: expl = explain_classes(explainer, x, _n_classes(bb, probs), expl)
-    return class_specific_faithfulness(bb, x, expl, k, how, chunk)
+    return class_specific_faithfulness(bb, x, _all_classes(expl, explainer, x, bb, probs), k, how, chunk)
 
 def _pairwise_iou_metric(expl, k, x=None, explainer=None, bb=None, probs=None):
-    if not expl.multiclass and explainer is not None: expl = explain_classes(explainer, x, _n_classes(bb, probs), expl)
-    return pairwise_iou(expl, k, x)
+    return pairwise_iou(_all_classes(expl, explainer, x, bb, probs), k, x)
 
 def _reg(metric:Metric): return register('metric', metric.name)(metric)
 _reg(Metric('purity', purity, False, needs=('k',), doc="AIM App. B.1: share of stopwords/punctuation in the top-k words"))
