@@ -12,17 +12,15 @@ import torch
 import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt
-from amortex.blackbox import get_blackbox
 from amortex.data import load
 from amortex.benchmark import _subset, holdout
-from amortex.benchmark_aim import AIM_TEXT, AIM_IMAGE, AIM_SIZES, fit_aim, _text_data, _epochs
+from amortex.benchmark_aim import AIM_TEXT, AIM_IMAGE, AIM_SIZES, aim_blackbox, fit_aim, _text_data, _epochs
 from amortex.viz import plot_image_explanations, explanation_text_html
 
 
 def imdb_examples(out: Path, quick: bool, seed: int = 0, n_right: int = 2, n_wrong: int = 2):
-    t, s = AIM_TEXT['imdb'], AIM_SIZES['quick' if quick else 'full']['text']
-    bb = get_blackbox(t['blackbox'], t['dataset'], seed=seed, progress=False, verbose=False,
-                      recipe={'epochs': s['bb_epochs']} if s['bb_epochs'] else None, **t['data'])
+    s = AIM_SIZES['quick' if quick else 'full']['text']
+    bb = aim_blackbox('imdb', quick, seed, progress=False)
     train, valid, test = _text_data('imdb', quick, seed)
     t0 = time.time()
     aim = fit_aim(bb, train, valid, 'imdb', _epochs(s['aim_epochs'], 'imdb', None), seed, None, progress=False)
@@ -44,8 +42,7 @@ def imdb_examples(out: Path, quick: bool, seed: int = 0, n_right: int = 2, n_wro
 
 def fashion_examples(out: Path, quick: bool, seed: int = 0, k: int = 5, n: int = 10):
     t, s = AIM_IMAGE['fashion_mnist'], AIM_SIZES['quick' if quick else 'full']['image']
-    bb = get_blackbox(t['blackbox'], t['dataset'], seed=seed, progress=False, verbose=False,
-                      recipe={'epochs': s['bb_epochs']} if s['bb_epochs'] else None, **t['data'])
+    bb = aim_blackbox('fashion_mnist', quick, seed, progress=False)
     opts = dict(t['data'], patch=t['patch'])
     train, valid = holdout(load(t['dataset'], 'train', **opts), 0.1, seed)
     test = load(t['dataset'], 'test', **opts)

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/07c_explainers.aim.ipynb #b22cdd50
 from __future__ import annotations
+import warnings
 import torch
 from torch import nn
 from ..core import Features, Explanation, register
@@ -17,9 +18,10 @@ __all__ = ['PAPER_SETTINGS', 'aim_networks', 'random_subsets', 'AIM']
 
 # %% ../../nbs/07c_explainers.aim.ipynb #6e2c703a
 PAPER_SETTINGS = {
-    'imdb':          dict(alpha=1.8, beta=1e-3, how='compact', batch_size=50, epochs=10),
+    # selector_warmup is ours, not the paper's: without it S collapses to π_x ≈ 0 on IMDB (see 'The selector can collapse')
+    'imdb':          dict(alpha=1.8, beta=1e-3, how='compact', batch_size=50, epochs=10, selector_warmup=200),
     'hatexplain':    dict(alpha=0.1, beta=1e-3, how='compact', batch_size=400, epochs=10),
-    'ag_news':       dict(alpha=0.1, beta=1e-4, how='compact', batch_size=400, epochs=10),
+    'ag_news':       dict(alpha=0.1, beta=1e-4, how='compact', batch_size=400, epochs=10, selector_warmup=28),  # and here (2 epochs of our 5,472 texts)
     'mnist':         dict(alpha=0.5, beta=1e-3, how='zero'),
     'fashion_mnist': dict(alpha=0.5, beta=1e-3, how='zero'),
     'tabular':       dict(beta=1e-3, how='mean'),  # no α in the paper; mean or noise masking (Appendix E.2)
@@ -72,6 +74,8 @@ class AIM(AmortizedExplainer):
                  inference:str|None=None, # 'W' | 'selector'; default: 'selector' for variant='selector_only', else 'W'
                  dropout:float=0.2, # dropout of the selector (and of the text and image approximators)
                  l1_selector_grad:bool=True, # L1's gradient reaches the selector through z̃ (the paper); False: S learns from L2 only
+                 selector_warmup:int=0, # training steps (batches) during which S is frozen at its initialisation (π_x ≈ 1/2) while E and G learn
+                 selector_lr:float|None=None, # Adam learning rate of S; default: the `fit` learning rate
                  explainer:dict|None=None, # keyword arguments of E (see `aim_networks`)
                  selector:dict|None=None, # keyword arguments of S
                  approximator:dict|None=None, # keyword arguments of G
@@ -80,18 +84,21 @@ class AIM(AmortizedExplainer):
         if variant not in self.variants: raise ValueError(f"variant must be one of {self.variants}, got {variant!r}")
         if not tau > 0: raise ValueError(f"tau must be > 0, got {tau}")
         if alpha < 0 or beta < 0: raise ValueError(f"alpha and beta must be >= 0, got alpha={alpha}, beta={beta}")
+        if not (isinstance(selector_warmup, int) and selector_warmup >= 0): raise ValueError(f"selector_warmup must be an integer >= 0, got {selector_warmup!r}")
+        if selector_lr is not None and not selector_lr > 0: raise ValueError(f"selector_lr must be > 0, got {selector_lr}")
         if how is not None:
             if not isinstance(how, str): raise TypeError("how must be a masking rule name (for a baseline tensor, set it as the Features' how)")
             features._check_how(how)
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, tau=tau, alpha=alpha, beta=beta, how=how, variant=variant, dropout=dropout,
-                         l1_selector_grad=l1_selector_grad, explainer=explainer or {}, selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size)
+                         l1_selector_grad=l1_selector_grad, selector_warmup=selector_warmup, selector_lr=selector_lr, explainer=explainer or {}, selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size)
         E, S, G = aim_networks(features, n_classes, dropout, explainer, selector, approximator, vocab_size)
         self.explainer = E if variant != 'selector_only' else None
         self.selector = S if variant != 'explainer_only' else None
         self.approximator = G if variant != 'explainer_only' else None
         self.sampler = BinaryConcrete(tau)
         self.how, self.alpha, self.beta, self.variant, self.l1_selector_grad = how, alpha, beta, variant, l1_selector_grad
+        self.selector_warmup, self.selector_lr, self._steps = selector_warmup, selector_lr, 0
         self.inference = inference or ('selector' if variant == 'selector_only' else 'W')
 
     @property
@@ -128,8 +135,10 @@ class AIM(AmortizedExplainer):
     # --- sampling and the black box's queries ------------------------------------------
     def sample(self, x:torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "A relaxed selection z̃ and the hard one z = 1[z̃ > 1/2] ~ Bernoulli(π_x) from the same noise (both `[B, d]`)."
+        logits = self.selector_logits(x)
+        if self._steps < self.selector_warmup: logits = logits.detach()  # warm-up: S is frozen, E and G learn on its draws
         was = self.sampler.training; self.sampler.train()
-        try: zs = self.sampler(self.selector_logits(x))
+        try: zs = self.sampler(logits)
         finally: self.sampler.train(was)
         if self.features.kind == 'tokens': zs = zs * self.features.valid(x).to(zs.dtype)
         return zs, (zs.detach() > 0.5).to(zs.dtype)
@@ -156,12 +165,18 @@ class AIM(AmortizedExplainer):
         return aim_loss(additive_logits(W, z1), self.masked_prediction(x, z), approx, y_m, W, self.alpha, self.beta, reduction)
 
     # --- training -------------------------------------------------------------------------
-    def configure_optimizers(self, lr): return torch.optim.Adam(self.parameters(), lr=lr)
+    def configure_optimizers(self, lr):
+        self._steps = 0  # a new fit starts a new warm-up
+        if self.selector is None or self.selector_lr is None: return torch.optim.Adam(self.parameters(), lr=lr)
+        sel = {id(q) for q in self.selector.parameters()}
+        return torch.optim.Adam([{'params': [q for q in self.parameters() if id(q) not in sel]},
+                                 {'params': list(self.selector.parameters()), 'lr': self.selector_lr}], lr=lr)
 
     def training_step(self, batch, trainer):
         x, p = batch
         out = self.losses(x, p)
         trainer.step(out['loss'], trainer.optimizers[0])
+        self._steps += 1
         return out
 
     def validation_step(self, batch):
@@ -169,7 +184,19 @@ class AIM(AmortizedExplainer):
         x, p = batch
         with torch.random.fork_rng(devices=[x.device] if x.is_cuda else []):
             torch.manual_seed(0)
-            return self.losses(x, p, reduction='none')
+            out = self.losses(x, p, reduction='none')
+        if self.selector is not None:  # mean keep probability of the real features: near 0 means the selector collapsed
+            v = self._valid(x).to(x.dtype if x.is_floating_point() else torch.float32)
+            out['keep'] = (self.probs(x) * v).sum(1) / v.sum(1).clamp_min(1)
+        return out
+
+    def fit(self, blackbox, train, valid=None, **kw):
+        h = super().fit(blackbox, train, valid, **kw)
+        keep = h.epochs[-1].get('val_keep') if h.epochs else None
+        if keep is not None and keep < 0.01:
+            warnings.warn(f"AIM's selector keeps almost nothing (mean π_x = {keep:.2g} on the validation data): training fell into the "
+                          "degenerate optimum where every draw is empty and L1, L2 sit at log C. Try selector_warmup= or a smaller selector_lr=.")
+        return h
 
     @torch.no_grad()
     def explain(self, x:torch.Tensor, # a batch of raw inputs `[B, *input_shape]`
