@@ -1,10 +1,11 @@
 """AIM's selector collapse on IMDB, and the two remedies (see `nbs/07c_explainers.aim.ipynb`, "The selector can collapse").
 
-Trains AIM with the paper's IMDB settings plus any constructor overrides on the first N training reviews, then prints
+Trains AIM with `PAPER_SETTINGS['imdb']` (the paper's, plus our `selector_warmup=200`) and any constructor overrides
+on the first N training reviews, then prints
 the selector's mean keep probability on 200 test reviews, faithfulness at K = 10 (overall and per class) and purity.
 
     OMP_NUM_THREADS=1 python benchmarks/aim_collapse.py --n-train 22500 --epochs 1 --aim '{"selector_warmup": 200}'
-    OMP_NUM_THREADS=1 python benchmarks/aim_collapse.py --n-train 22500 --epochs 1 --aim '{"selector_lr": 1e-4}'
+    OMP_NUM_THREADS=1 python benchmarks/aim_collapse.py --n-train 22500 --epochs 1 --aim '{"selector_warmup": 0, "selector_lr": 1e-4}'
     OMP_NUM_THREADS=1 python benchmarks/aim_collapse.py --n-train 3000 --epochs 1 --aim '{"selector_warmup": 0}'   # collapses
 """
 import argparse, json, time
