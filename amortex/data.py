@@ -22,7 +22,7 @@ __all__ = ['SOURCES', 'load_xor', 'load_orange_skin', 'load_nonlinear_additive',
            'DataNotFoundError', 'ChecksumError', 'fetch', 'find_file', 'ArrayDataset', 'dataset', 'load',
            'list_datasets', 'make_synthetic', 'load_mnist', 'load_fashion_mnist', 'load_cifar10', 'tokenize', 'Vocab',
            'pad_sequences', 'TokenList', 'load_imdb', 'load_ag_news', 'load_hatexplain', 'load_adult', 'load_admission',
-           'load_wine_quality_red', 'load_qsar_biodeg', 'load_steel_plates_fault']
+           'load_wine_quality_red', 'load_qsar_biodeg', 'load_steel_plates_fault', 'as_xy']
 
 # %% ../nbs/02_data.ipynb #1b068088
 def data_root() -> Path:
@@ -831,3 +831,19 @@ def _sklearn_loader(name, fn_name, desc):
 load_breast_cancer = dataset('breast_cancer', _TAB_SPLITS)(_sklearn_loader('breast_cancer', 'load_breast_cancer', 'Wisconsin diagnostic breast cancer'))
 load_wine = dataset('wine', _TAB_SPLITS)(_sklearn_loader('wine', 'load_wine', 'UCI wine recognition, 3 cultivars'))
 load_digits = dataset('digits', _TAB_SPLITS)(_sklearn_loader('digits', 'load_digits', '8x8 digits, 10 classes'))
+
+# %% ../nbs/02_data.ipynb #225ec87d
+def as_xy(data, need_y:bool=False, name:str='data'):
+    "TEMPORARY (replaced by the data package split): the inputs `x` and labels `y` (int64, or None) of a data set, a tuple or a bare batch."
+    if isinstance(data, (torch.Tensor, np.ndarray)): x, y = data, None
+    elif isinstance(data, (tuple, list)):
+        if not data: raise ValueError(f"{name} is an empty tuple")
+        x, y = data[0], (data[1] if len(data) > 1 else None)
+    elif hasattr(data, 'x'): x, y = data.x, getattr(data, 'y', None)
+    else: raise TypeError(f"{name} must be a data set with .x, a tuple (x, y) or a tensor / array of inputs, got {type(data).__name__}")
+    x = torch.as_tensor(x)
+    if y is not None:
+        y = torch.as_tensor(y).long()
+        if len(y) != len(x): raise ValueError(f"{name}: x has {len(x)} samples but y has {len(y)}")
+    if need_y and y is None: raise ValueError(f"{name} needs labels: pass a data set with .y or a tuple (x, y)")
+    return x, y

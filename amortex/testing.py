@@ -10,9 +10,9 @@ from .core import TabularFeatures, PatchFeatures, TokenFeatures
 from .data import ArrayDataset, Vocab
 
 # %% auto #0
-__all__ = ['XorModel', 'LinearModel', 'toy_tabular', 'PatchModel', 'toy_images', 'WordModel', 'toy_text']
+__all__ = ['XorModel', 'LinearModel', 'toy_tabular', 'PatchModel', 'toy_images', 'WordModel', 'toy_text', 'linear_case']
 
-# %% ../nbs/01_testing.ipynb #904a91b3
+# %% ../nbs/01_testing.ipynb #9118c14a
 class XorModel(nn.Module):
     "Logits `[0, scale·x_i·x_j]`: class 1 when columns i and j share their sign."
     def __init__(self, i:int=0, j:int=1, scale:float=4.):
@@ -26,13 +26,15 @@ class LinearModel(nn.Module):
         with torch.no_grad(): self.lin.weight.copy_(torch.as_tensor(w, dtype=torch.float32)[None]); self.lin.bias.fill_(b)
     def forward(self, x): return torch.cat([torch.zeros_like(x[:, :1]), self.lin(x)], 1)
 
-def toy_tabular(n:int=2000, d:int=6, relevant=(0, 3), seed:int=0) -> ArrayDataset:
+def toy_tabular(n:int=2000, d:int=6, relevant=(0, 3), seed:int=0,
+                how:str='zero', # the task's masking rule ('zero', 'noise', ...)
+               ) -> ArrayDataset:
     "Gaussian rows with XOR labels on the two `relevant` columns (use with `XorModel(*relevant)`)."
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, d, generator=g); i, j = relevant
     y = (x[:, i] * x[:, j] > 0).long()
     rel = torch.zeros(n, d, dtype=torch.bool); rel[:, list(relevant)] = True
-    return ArrayDataset(x, y, TabularFeatures(d, names=[f'x{c}' for c in range(d)]), ['differ', 'agree'],
+    return ArrayDataset(x, y, TabularFeatures(d, names=[f'x{c}' for c in range(d)], how=how), ['differ', 'agree'],
                         name='toy_tabular', split='train', relevant=rel)
 
 # %% ../nbs/01_testing.ipynb #075ea689
@@ -56,7 +58,7 @@ def toy_images(n:int=1000, size:int=8, patch:int=2, relevant_patch:int=5, seed:i
     rel = torch.zeros(n, f.d, dtype=torch.bool); rel[:, relevant_patch] = True
     return ArrayDataset(x, y, f, ['dark', 'bright'], name='toy_images', split='train', relevant=rel)
 
-# %% ../nbs/01_testing.ipynb #1a0ecac7
+# %% ../nbs/01_testing.ipynb #af7bb77d
 class WordModel(nn.Module):
     "Text model: class 1 exactly when token id `word` occurs in the sequence."
     def __init__(self, word:int, scale:float=6.):
@@ -65,7 +67,9 @@ class WordModel(nn.Module):
         v = (ids == self.word).any(1).float()
         return torch.stack([torch.zeros_like(v), self.scale * (v - 0.5)], 1)
 
-def toy_text(n:int=1000, maxlen:int=20, vocab_size:int=30, word:int=7, n_pad:int=3, seed:int=0) -> ArrayDataset:
+def toy_text(n:int=1000, maxlen:int=20, vocab_size:int=30, word:int=7, n_pad:int=3, seed:int=0,
+             how:str='pad', # the task's masking rule: 'pad' (in place) or 'compact'
+            ) -> ArrayDataset:
     "Random token sequences (ids ≥ 2, `n_pad` PAD at the end); half hold the signal `word` once. Use with `WordModel(word)`."
     g = torch.Generator().manual_seed(seed)
     ids = torch.randint(2, vocab_size, (n, maxlen), generator=g)
@@ -76,5 +80,18 @@ def toy_text(n:int=1000, maxlen:int=20, vocab_size:int=30, word:int=7, n_pad:int
     if n_pad: ids[:, -n_pad:] = 0
     vocab = Vocab(['<pad>', '<unk>'] + [f'w{i}' for i in range(2, vocab_size)])
     rel = ids == word
-    return ArrayDataset(ids, y, TokenFeatures(maxlen, 0, vocab=vocab), ['absent', 'present'], name='toy_text', split='train',
+    return ArrayDataset(ids, y, TokenFeatures(maxlen, 0, how=how, vocab=vocab), ['absent', 'present'], name='toy_text', split='train',
                         attrs={'vocab': vocab}, relevant=rel)
+
+# %% ../nbs/01_testing.ipynb #e93513d5
+def linear_case():
+    "The metrics' hand-checkable case: `bb` (only feature 2 matters), `features`, inputs `x`, and explanations `good` / `bad`."
+    from types import SimpleNamespace
+    from amortex.blackbox import BlackBox
+    from amortex.core import Explanation
+    bb, tab = BlackBox(LinearModel([0., 0., 4., 0.]), n_classes=2), TabularFeatures(4)
+    x = torch.tensor([[.3, -1., 1., .5], [.2, .1, 2., -.4], [-.7, .9, -1., .8], [.0, .5, 1.5, .1]])
+    pred = bb.predict(x)
+    good = Explanation(torch.tensor([[1., 2, 9, 0]]).repeat(4, 1), pred, tab, pred, x)  # feature 2 ranked first
+    bad = Explanation(torch.tensor([[3., 2, 0, 1]]).repeat(4, 1), pred, tab, pred, x)   # feature 2 ranked last
+    return SimpleNamespace(bb=bb, features=tab, x=x, good=good, bad=bad)

@@ -38,7 +38,7 @@ def plot_times(times:dict, # {data set: {method: seconds}} total clock time (tra
     ax.set_ylabel('seconds (log scale)'); ax.set_title(title); ax.legend(fontsize=7, ncol=2)
     return ax
 
-# %% ../nbs/11_viz.ipynb #a2f7fdbe
+# %% ../nbs/11_viz.ipynb #725f408d
 def plot_image_explanations(x:torch.Tensor, # images `[B, C, H, W]` in [0, 1]
                             expl:Explanation, # their explanations (patch or pixel features)
                             k:int, # features to show
@@ -77,11 +77,11 @@ def text_html(words:list[str], # the tokens of one text
     return '<p style="line-height: 1.6">' + ' '.join(out) + '</p>'
 
 def explanation_text_html(expl:Explanation, i:int, k:int, title:str='') -> str:
-    "The i-th text of a token explanation (its ids in `expl.meta['x']`) with its top-k words highlighted."
+    "The i-th text of a token explanation (its ids in `expl.x`) with its top-k words highlighted."
     f = expl.features
     if f.kind != 'tokens': raise ValueError(f"text rendering needs token features, got {f.kind!r}")
-    if 'x' not in expl.meta or expl.meta['x'] is None: raise ValueError("the explanation does not carry its token ids (meta['x'])")
-    ids = expl.meta['x'][i].cpu(); valid = f.valid(ids[None])[0]
+    if expl.x is None: raise ValueError("the explanation does not carry its token ids (Explanation.x)")
+    ids = expl.x[i].cpu(); valid = f.valid(ids[None])[0]
     words = f.decode(ids)
     sel = expl[i].topk(k)[0].cpu()[valid]
     return (f'<b>{html.escape(title)}</b>' if title else '') + text_html(words, sel.numpy(), expl.target_scores[i].cpu()[valid])

@@ -13,19 +13,19 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 from amortex.data import load
-from amortex.benchmark import _subset, holdout
-from amortex.benchmark_aim import AIM_TEXT, AIM_IMAGE, AIM_SIZES, aim_blackbox, fit_aim, _text_data, _epochs
+from amortex.reproduce.common import subset, holdout
+from amortex.reproduce.aim import AIM_TEXT, AIM_IMAGE, AIM_SIZES, aim_blackbox, fit_aim, text_data
 from amortex.viz import plot_image_explanations, explanation_text_html
 
 
 def imdb_examples(out: Path, quick: bool, seed: int = 0, n_right: int = 2, n_wrong: int = 2):
     s = AIM_SIZES['quick' if quick else 'full']['text']
     bb = aim_blackbox('imdb', quick, seed, progress=False)
-    train, valid, test = _text_data('imdb', quick, seed)
+    train, valid, test = text_data('imdb', quick, seed)
     t0 = time.time()
-    aim = fit_aim(bb, train, valid, 'imdb', _epochs(s['aim_epochs'], 'imdb', None), seed, None, progress=False)
+    aim = fit_aim(bb, train, valid, 'imdb', quick, seed, None, progress=False)
     print(f'AIM fitted on {len(train):,} reviews in {time.time() - t0:.0f} s')
-    ev = _subset(test, s['n_eval'], seed)  # the texts the recorded tables were computed on
+    ev = subset(test, s['n_eval'], seed)  # the texts the recorded tables were computed on
     e = aim.explain(ev.x)
     right = (e.pred == ev.y).nonzero().flatten()[:n_right].tolist()
     wrong = (e.pred != ev.y).nonzero().flatten()[:n_wrong].tolist()
@@ -43,11 +43,10 @@ def imdb_examples(out: Path, quick: bool, seed: int = 0, n_right: int = 2, n_wro
 def fashion_examples(out: Path, quick: bool, seed: int = 0, k: int = 5, n: int = 10):
     t, s = AIM_IMAGE['fashion_mnist'], AIM_SIZES['quick' if quick else 'full']['image']
     bb = aim_blackbox('fashion_mnist', quick, seed, progress=False)
-    opts = dict(t['data'], patch=t['patch'])
-    train, valid = holdout(load(t['dataset'], 'train', **opts), 0.1, seed)
-    test = load(t['dataset'], 'test', **opts)
-    train, valid, ev = _subset(train, s['n_train'], seed), _subset(valid, s['n_valid'], seed), _subset(test, s['n_eval'], seed)
-    aim = fit_aim(bb, train, valid, t['dataset'], s['aim_epochs'], seed, None, progress=False)
+    train, valid = holdout(load(t['dataset'], 'train', **t['data']), 0.1, seed)
+    test = load(t['dataset'], 'test', **t['data'])
+    train, valid, ev = subset(train, s['n_train'], seed), subset(valid, s['n_valid'], seed), subset(test, s['n_eval'], seed)
+    aim = fit_aim(bb, train, valid, 'fashion_mnist', quick, seed, None, progress=False)
     x = ev.x[:n]
     e = aim.explain(x)
     plot_image_explanations(x, e, k=k, n=n, titles=[f"{ev.classes[int(p)]}" for p in e.pred])

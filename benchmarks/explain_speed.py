@@ -10,12 +10,12 @@ for `--epochs` epochs first (its speed does not depend on how well it is trained
 import argparse, time, platform
 import pandas as pd
 import torch
-from amortex.core import seed_everything, get_device
+from amortex.core import seed_everything, get_device, untag
 from amortex.data import load
-from amortex.blackbox import get_blackbox
+from amortex.zoo import get_blackbox
 from amortex.baselines import baseline
 from amortex.explainers.l2x import L2X
-from amortex.benchmark import L2X_TASKS
+from amortex.reproduce.l2x import L2X_SETTINGS
 
 
 def best_time(fn, repeats):
@@ -41,7 +41,7 @@ def main(argv=None):
     seed_everything(0); dev = get_device(a.device)
     bb = get_blackbox('l2x_mnist_cnn', device=dev, progress=False, verbose=False)
     train, test = load('mnist', 'train', classes=(3, 8), patch=4), load('mnist', 'test', classes=(3, 8), patch=4)
-    t = L2X_TASKS['mnist']  # the same explainer as the L2X tutorial
+    t = untag(L2X_SETTINGS['mnist'])  # the same explainer as the L2X tutorial
     l2x = L2X(train.features, 2, k=t['k'], tau=t['tau'], selector=t.get('selector'))
     l2x.fit(bb, train, epochs=a.epochs, batch_size=100, progress=False, device=dev)
     x = test.x[:a.n].to(dev); xs = test.x[:a.n_perturb].to(dev)
@@ -58,7 +58,7 @@ def main(argv=None):
     df['x black box'] = df['s_per_sample'] / base
     df['x L2X explain()'] = df['s_per_sample'] / l2
     print(f"device {dev}, torch threads {torch.get_num_threads()}, {platform.processor() or platform.machine()}; "
-          f"L2X trained {a.epochs} epochs in {l2x.fit_time_s:.1f}s; black box test accuracy {bb.meta.get('test_acc', float('nan')):.4f}")
+          f"L2X trained {a.epochs} epochs in {l2x.fit_s:.1f}s; black box test accuracy {bb.meta.get('test_acc', float('nan')):.4f}")
     with pd.option_context('display.float_format', '{:.4g}'.format, 'display.width', 160, 'display.max_columns', 10):
         print(df)
     print(f"\nL2X explain() / black-box predict = {l2 / base:.2f}x;  "

@@ -3,7 +3,8 @@ import pytest, torch
 from torch import nn
 from amortex.core import TabularFeatures, seed_everything, lookup
 from amortex.blackbox import BlackBox
-from amortex.explainers.aim import AIM, PAPER_SETTINGS
+from amortex.explainers.aim import AIM
+from amortex.reproduce.aim import AIM_PAPER_SETTINGS
 from amortex.testing import XorModel, toy_tabular, toy_text, WordModel, toy_images, PatchModel
 
 FAST = dict(batch_size=100, progress=False)
@@ -21,9 +22,9 @@ def xor():
     "A fitted AIM on the XOR toy (noise masking), shared by several tests."
     torch.set_num_threads(1)
     seed_everything(2)
-    tr, va = toy_tabular(6000, seed=4), toy_tabular(1000, seed=5)
+    tr, va = toy_tabular(6000, seed=4, how='noise'), toy_tabular(1000, seed=5, how='noise')
     bb = BlackBox(XorModel(0, 3), n_classes=2)
-    ex = AIM(tr.features, 2, how='noise')
+    ex = AIM(tr.features, 2)
     ex.fit(bb, tr, va, epochs=10, seed=2, **FAST)
     return ex, bb, tr, va
 
@@ -34,7 +35,7 @@ def _pair_hit(expl, relevant, k=2):
 
 def test_registered():
     assert lookup('explainer', 'aim') is AIM
-    assert set(PAPER_SETTINGS) >= {'imdb', 'hatexplain', 'ag_news', 'mnist'}
+    assert set(AIM_PAPER_SETTINGS) >= {'imdb', 'hatexplain', 'ag_news', 'mnist'}
 
 
 def test_xor_top2_of_predicted_class_column(xor):
@@ -54,7 +55,7 @@ def test_multiclass_for_class_ranks_own_feature_first():
     seed_everything(2)
     X, Xv = torch.rand(3000, 6), torch.rand(600, 6)
     bb = BlackBox(ThreeWay(), n_classes=3)
-    ex = AIM(TabularFeatures(6), 3, how='zero')
+    ex = AIM(TabularFeatures(6), 3)
     ex.fit(bb, X, Xv, epochs=5, seed=2, **FAST)
     e = ex.explain(Xv)
     for c in range(3):
@@ -69,9 +70,9 @@ def test_multiclass_for_class_ranks_own_feature_first():
 
 def test_text_signal_word_is_picked():
     seed_everything(3)
-    tr, va = toy_text(2000, maxlen=20, vocab_size=30, word=7, seed=4), toy_text(400, maxlen=20, vocab_size=30, word=7, seed=5)
+    tr, va = toy_text(2000, maxlen=20, vocab_size=30, word=7, seed=4, how='compact'), toy_text(400, maxlen=20, vocab_size=30, word=7, seed=5, how='compact')
     small = dict(explainer=dict(emb=16, hidden=(32,)), selector=dict(emb=16, hidden=16, dense=(16,)), approximator=dict(emb=16, channels=32))
-    ex = AIM(tr.features, 2, how='compact', **small)
+    ex = AIM(tr.features, 2, **small)
     ex.fit(BlackBox(WordModel(7), n_classes=2), tr, va, epochs=5, seed=3, batch_size=50, progress=False)
     e = ex.explain(va.x)
     has7 = va.relevant.any(1)
@@ -83,7 +84,7 @@ def test_images_relevant_patch():
     seed_everything(4)
     tr, va = toy_images(1500, seed=6), toy_images(400, seed=7)
     bb = BlackBox(PatchModel(tr.features, 5), n_classes=2)
-    ex = AIM(tr.features, 2, how='zero', explainer=dict(channels=(16, 16), hidden=(32,)),
+    ex = AIM(tr.features, 2, explainer=dict(channels=(16, 16), hidden=(32,)),
              selector=dict(channels=(16, 16), hidden=(32,)), approximator=dict(channels=(16,), hidden=32))
     ex.fit(bb, tr, va, epochs=5, seed=4, **FAST)
     e = ex.explain(va.x)
@@ -94,10 +95,10 @@ def test_images_relevant_patch():
 def test_sklearn_random_forest_black_box():
     from sklearn.ensemble import RandomForestClassifier
     seed_everything(5)
-    tr, va = toy_tabular(6000, seed=8), toy_tabular(600, seed=9)
+    tr, va = toy_tabular(6000, seed=8, how='noise'), toy_tabular(600, seed=9, how='noise')
     rf = BlackBox(RandomForestClassifier(n_estimators=30, min_samples_leaf=5, random_state=0).fit(tr.x.numpy(), tr.y.numpy()))
     assert not rf.differentiable
-    ex = AIM(tr.features, 2, how='noise')
+    ex = AIM(tr.features, 2)
     ex.fit(rf, tr, va, epochs=6, seed=5, **FAST)
     assert _pair_hit(ex.explain(va.x), va.relevant).mean() > 0.65
 
@@ -115,7 +116,7 @@ def test_black_box_only_sees_hard_masks():
     # entries in {1, 2, 3}: a zero-masked query may only hold these values or 0; a relaxed mask would leave fractions
     X = torch.randint(1, 4, (400, 6)).float() * torch.where(torch.rand(400, 6) < 0.5, -1., 1.)
     spy = _Spy(); bb = BlackBox(spy, n_classes=2)
-    ex = AIM(TabularFeatures(6), 2, how='zero')
+    ex = AIM(TabularFeatures(6), 2)
     ex.fit(bb, X, epochs=2, **FAST)
     queries = torch.cat(spy.seen)
     assert queries.shape[0] == 400 + 2 * 400  # P_m(y|x) once, then one query per training sample and epoch
@@ -125,14 +126,14 @@ def test_black_box_only_sees_hard_masks():
 
 def test_variants_and_inference():
     seed_everything(7)
-    tr = toy_tabular(1000, seed=10)
+    tr = toy_tabular(1000, seed=10, how='noise')
     spy = _Spy(); bb = BlackBox(spy, n_classes=2)
-    so = AIM(tr.features, 2, how='noise', variant='selector_only')
+    so = AIM(tr.features, 2, variant='selector_only')
     so.fit(bb, tr.x, epochs=1, **FAST)
     assert len(torch.cat(spy.seen)) == 1000  # selector only: no black-box queries beyond P_m(y|x)
     assert so.explainer is None and so.inference == 'selector'
     assert so.explain(tr.x[:5]).scores.shape == (5, 6)
-    eo = AIM(tr.features, 2, how='noise', variant='explainer_only')
+    eo = AIM(tr.features, 2, variant='explainer_only')
     eo.fit(bb, tr.x, epochs=1, **FAST)
     assert eo.selector is None and eo.approximator is None
     assert eo.explain(tr.x[:5]).scores.shape == (5, 6, 2)
@@ -161,20 +162,20 @@ def test_save_load_roundtrip_and_refusals(xor, tmp_path):
     ex2.inference = 'selector'  # one checkpoint, both inference rules
     assert ex2.explain(va.x[:50]).scores.shape == (50, 6)
     with pytest.raises(ValueError, match='another configuration'):
-        AIM(tr.features, 2, how='zero').load_checkpoint(path)
+        AIM(toy_tabular(10).features, 2).load_checkpoint(path)  # the task's masking rule is part of the configuration
     with pytest.raises(ValueError, match='another configuration'):
-        AIM(tr.features, 2, how='noise', variant='selector_only').load_checkpoint(path)
+        AIM(tr.features, 2, variant='selector_only').load_checkpoint(path)
 
 
 def test_bad_input(xor):
     ex, bb, tr, va = xor
-    with pytest.raises(IndexError, match='out of range for 2 classes'): ex.explain(va.x[:4], target=2)
+    with pytest.raises(IndexError, match=r'target classes must lie in \[0, 2\)'): ex.explain(va.x[:4], target=2)
     with pytest.raises(IndexError, match='out of range'): ex.explain(va.x[:4]).for_class(-1)
     with pytest.raises(ValueError, match=r'k must be an integer in \[1, d=6\]'): ex.explain(va.x[:4]).topk(7)
     bb3 = BlackBox(nn.Linear(6, 3), n_classes=3)
     with pytest.raises(ValueError, match='built for 2 classes but the black box has 3'): ex.attach(bb3)
     with pytest.raises(ValueError, match='built for 3 classes but the black box has 2'): AIM(tr.features, 3).fit(bb, tr)
-    with pytest.raises(ValueError, match='needs the training mean'): AIM(tr.features, 2, how='mean')
+    with pytest.raises(TypeError, match="unexpected keyword argument 'how'"): AIM(tr.features, 2, how='mean')  # the rule is the task's
     with pytest.raises(ValueError, match='variant must be one of'): AIM(tr.features, 2, variant='lime')
     with pytest.raises(ValueError, match=r'shape \[B, 6\]'): ex.explain(torch.randn(3, 7))
 

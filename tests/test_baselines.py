@@ -89,7 +89,8 @@ def test_tabular(name):
     e = ex.explain(x)
     assert isinstance(e, Explanation) and e.scores.shape == (5, 6)
     assert torch.equal(e.target, bb.predict(x)) and torch.equal(e.pred, e.target)
-    assert e.meta['method'] == ex.name and e.meta['time_s'] >= 0 and 'n_evals' in e.meta and e.meta['x'] is x
+    assert e.meta['method'] == ex.name and e.meta['explain_s'] >= 0 and 'n_evals' in e.meta and e.x is x
+    assert ex.blackbox is bb and ex.class_behaviour == ('ignores target' if name == 'random' else 'by target')
     assert ex.attribute(x).shape == x.shape
     if name != 'random': assert only(e, [0, 3]), e.scores
     e1 = ex.explain(x, target=torch.tensor([0, 1, 0, 1, 0]))

@@ -1,10 +1,12 @@
-"Integration tests for amortex.blackbox: the zoo's train-and-cache path on real (small) data."
+"Integration tests for amortex.zoo: the zoo's train-and-cache path on real (small) data."
 import os, pathlib
 _shared = pathlib.Path(__file__).resolve().parents[1].parent / 'shared' / 'data'
 if _shared.exists(): os.environ.setdefault('AMORTEX_DATA', str(_shared))
 
 import pytest, torch
-from amortex.blackbox import BlackBox, get_blackbox, ZOO, train_classifier, lookup, _SKLEARN_MEMO
+from amortex.blackbox import BlackBox
+from amortex.zoo import get_blackbox, ZOO, lookup, _SKLEARN_MEMO
+from amortex.train import train_classifier
 from amortex.data import load
 
 FAST = dict(progress=False, verbose=False)

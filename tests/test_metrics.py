@@ -47,7 +47,7 @@ def make_blackbox():
 class Oracle:
     "Scores 1 on each sample's truly relevant features, 0 elsewhere."
     name = 'oracle'
-    def __init__(self, bb): self.bb, self.fit_time_s = bb, 0.5
+    def __init__(self, bb): self.bb, self.fit_s = bb, 0.5
     def explain(self, x, target=None):
         pred = self.bb(x).argmax(1)
         return Explanation(relevant_of(x).float(), pred if target is None else target, TabularFeatures(D), pred=pred)
@@ -79,7 +79,7 @@ def test_oracle_beats_random(setup):
     df = M.evaluate({'oracle': Oracle(bb), 'random': RandomExplainer(bb)}, bb, ds, metrics=ALL, batch_size=128, progress=False)
     assert isinstance(df, pd.DataFrame)
     assert list(df.index) == ['oracle', 'random'] and df.index.name == 'explainer'
-    for c in ('n', 'posthoc_accuracy', 'median_rank', 'median_rank_median', 'explain_s_per_sample', 'train_s', 'time_per_sample'):
+    for c in ('n', 'posthoc_accuracy', 'median_rank', 'median_rank_median', 'explain_s_per_sample', 'fit_s', 'time_per_sample'):
         assert c in df.columns, c
     o, r = df.loc['oracle'], df.loc['random']
     assert o.n == 600 and df.attrs['k'] == K
@@ -94,7 +94,7 @@ def test_oracle_beats_random(setup):
     assert abs(o.log_odds_neg) < 1e-4  # the complement of the relevant set does not matter at all
     assert o.insertion_auc > r.insertion_auc and o.deletion_auc < r.deletion_auc
     assert o.fidelity_removed < r.fidelity_removed
-    assert o.train_s == 0.5 and math.isnan(r.train_s)
+    assert o.fit_s == 0.5 and math.isnan(r.fit_s)
     assert o.time_per_sample == o.explain_s_per_sample > 0
     assert df.attrs['higher_is_better']['posthoc_accuracy'] and not df.attrs['higher_is_better']['median_rank']
 

@@ -1,4 +1,4 @@
-"""Tests for amortex.text_metrics: AIM's word-level metrics (purity, brevity, IoU stability) and the multi-class pair
+"""Tests for amortex.metrics.text: AIM's word-level metrics (purity, brevity, IoU stability) and the multi-class pair
 (class-specific faithfulness, pairwise IoU) on hand-made cases with known answers, batched-vs-loop checks, and `evaluate`."""
 import itertools
 import math
@@ -15,7 +15,7 @@ from amortex.core import Explanation, TokenFeatures, TabularFeatures, REGISTRY, 
 from amortex.data import Vocab
 from amortex.blackbox import BlackBox
 from amortex.metrics import evaluate, metric
-from amortex import text_metrics as T
+from amortex.metrics import text as T
 
 VOC = Vocab(['<pad>', '<unk>', 'the', 'good', 'great', 'movie', '.', 'bad', 'film', 'well'])
 L = 6
@@ -28,7 +28,7 @@ def ids(*texts, maxlen=L):
 
 
 def expl_of(scores, x, target=0, features=TOK):
-    return Explanation(torch.as_tensor(scores, dtype=torch.float), target, features, meta={'x': x})
+    return Explanation(torch.as_tensor(scores, dtype=torch.float), target, features, x=x)
 
 
 class BagOfWords(nn.Module):
@@ -49,7 +49,7 @@ class WordTable:
 
     def explain(self, x, target=None):
         pred = self.blackbox.predict(x)
-        return Explanation(self.table[x], pred if target is None else target, self.features, pred, {'x': x})
+        return Explanation(self.table[x], pred if target is None else target, self.features, pred, x)
 
 
 def nan_equal(a, b, eps=1e-5):
@@ -210,12 +210,12 @@ def _columns(x, words):
 def test_class_specific_faithfulness_linear_toy():
     bb = _bb3()
     x = ids('the bad good movie', 'good movie . the bad', 'movie bad good')
-    right = Explanation(_columns(x, ['bad', 'good', 'movie']), 0, TOK, meta={'x': x})
-    wrong = Explanation(_columns(x, ['the', 'the', 'the']), 0, TOK, meta={'x': x})
+    right = Explanation(_columns(x, ['bad', 'good', 'movie']), 0, TOK, x=x)
+    wrong = Explanation(_columns(x, ['the', 'the', 'the']), 0, TOK, x=x)
     assert torch.equal(T.class_specific_faithfulness(bb, x, right, 1), torch.ones(3, 3))
     assert torch.equal(T.class_specific_faithfulness(bb, x, wrong, 1)[:2], torch.tensor([[1., 0, 0], [1., 0, 0]]))
     assert torch.equal(T.per_class_mean(T.class_specific_faithfulness(bb, x, right, 1)), torch.ones(3))
-    swapped = Explanation(_columns(x, ['good', 'bad', 'movie']), 0, TOK, meta={'x': x})
+    swapped = Explanation(_columns(x, ['good', 'bad', 'movie']), 0, TOK, x=x)
     assert torch.equal(T.per_class_mean(T.class_specific_faithfulness(bb, x, swapped, 1)), torch.tensor([0., 0, 1]))
 
 
@@ -223,14 +223,14 @@ def test_pairwise_iou_matches_loop():
     g = torch.Generator().manual_seed(2)
     x = torch.randint(2, 10, (12, L), generator=g); x[::4, 3:] = 0
     S = torch.randn(12, L, 4, generator=g)
-    e = Explanation(S, 0, TOK, meta={'x': x})
+    e = Explanation(S, 0, TOK, x=x)
     got = T.pairwise_iou(e, 2)
     for b in range(12):
         valid = set(i for i in range(L) if x[b, i] != 0)
         sets = [set(torch.nonzero(e.for_class(c)[b].topk(2)[0]).flatten().tolist()) & valid for c in range(4)]
         want = sum(T.set_iou(sets[i], sets[j]) for i, j in itertools.combinations(range(4), 2)) / 6
         assert got[b].item() == pytest.approx(want)
-    assert torch.equal(T.pairwise_iou(Explanation(_columns(x, ['bad', 'bad']), 0, TOK, meta={'x': x}), 1), torch.ones(12))
+    assert torch.equal(T.pairwise_iou(Explanation(_columns(x, ['bad', 'bad']), 0, TOK, x=x), 1), torch.ones(12))
 
 
 def test_explain_classes_with_a_real_baseline():
@@ -239,7 +239,7 @@ def test_explain_classes_with_a_real_baseline():
     x = ids('the bad good movie', 'good movie . the bad')
     occ = baseline('occlusion', bb, TOK)
     em = T.explain_classes(occ, x)
-    assert em.scores.shape == (2, L, 3) and em.meta['x'] is x
+    assert em.scores.shape == (2, L, 3) and em.x is x
     assert torch.equal(T.class_specific_faithfulness(bb, x, em, 1), torch.ones(2, 3))
     assert torch.equal(T.pairwise_iou(em, 1), torch.zeros(2))
     # purity / brevity / stability on a baseline's 2-D explanation
@@ -254,7 +254,7 @@ def test_target_column_of_multiclass_scores():
     x = ids('the good movie .', 'great film well the .')
     s = torch.randn(2, L)
     W = torch.stack([torch.randn(2, L), s], 2)
-    a, b = expl_of(s, x), Explanation(W, 1, TOK, meta={'x': x})
+    a, b = expl_of(s, x), Explanation(W, 1, TOK, x=x)
     for k in (1, 3, 5):
         assert nan_equal(T.purity(a, k), T.purity(b, k))
         assert torch.equal(T.brevity(a, k), T.brevity(b, k))
@@ -267,8 +267,8 @@ def test_clear_errors():
     tab = Explanation(torch.randn(1, 4), 0, TabularFeatures(4))
     for fn in (T.purity, T.brevity, T.topk_words):
         with pytest.raises(ValueError, match="needs a token explanation"): fn(tab, 1)
-        with pytest.raises(ValueError, match=r"needs the token ids.*meta\['x'\]"): fn(Explanation(e.scores, 0, TOK), 1)
-        with pytest.raises(ValueError, match="needs a vocabulary"): fn(Explanation(e.scores, 0, TokenFeatures(L), meta={'x': x}), 1)
+        with pytest.raises(ValueError, match=r"needs the token ids.*Explanation\.x"): fn(Explanation(e.scores, 0, TOK), 1)
+        with pytest.raises(ValueError, match="needs a vocabulary"): fn(Explanation(e.scores, 0, TokenFeatures(L), x=x), 1)
         for k in (0, L + 1, 2.5):
             with pytest.raises(ValueError, match=r"k must be an integer in \[1, d=6\]"): fn(e, k)
     with pytest.raises(ValueError, match="iou_stability needs a token explanation"):
@@ -277,7 +277,7 @@ def test_clear_errors():
     with pytest.raises(ValueError, match=r"needs multi-class explanations with scores \[B, d, C\].*explain_classes"):
         T.class_specific_faithfulness(bb, x, e, 1)
     with pytest.raises(ValueError, match="pairwise_iou needs multi-class"): T.pairwise_iou(e, 1)
-    em = Explanation(_columns(x, ['bad', 'good', 'movie']), 0, TOK, meta={'x': x})
+    em = Explanation(_columns(x, ['bad', 'good', 'movie']), 0, TOK, x=x)
     with pytest.raises(ValueError, match="k must be an integer"): T.class_specific_faithfulness(bb, x, em, 7)
     with pytest.raises(ValueError, match="k must be an integer"): T.pairwise_iou(em, 0)
     with pytest.raises(ValueError, match="needs the black box"): T.NeighbourPool(x)
@@ -301,7 +301,7 @@ def test_evaluate_batches_agree_with_one_batch():
     d1, v1 = evaluate({'t': ex}, bb, x, metrics=ms, k=2, batch_size=7, pool=pool, progress=False, per_sample=True)
     d2, v2 = evaluate({'t': ex}, bb, x, metrics=ms, k=2, batch_size=64, pool=pool, progress=False, per_sample=True)
     for m in ms: assert nan_equal(v1['t'][m], v2['t'][m]), m
-    assert v1['t']['class_faithfulness'].shape == (60,)  # [N * C], sample-major
+    assert v1['t']['class_faithfulness'].shape == (30, 2)  # [N, C]: one column per class
     cf = v1['t']['class_faithfulness'].reshape(30, 2).mean(0)
     assert d1.loc['t', 'class_faithfulness_0'] == pytest.approx(cf[0].item())
     assert d1.loc['t', 'class_faithfulness'] == pytest.approx(cf.mean().item())
