@@ -260,12 +260,10 @@ def _epoch(self:Trainer, module, train, gen) -> dict:
     finally: bar.close()
     return {k: v / max(count, 1) for k, v in sums.items()}
 
-# %% ../nbs/06_train.ipynb #ff6ce560
+# %% ../nbs/06_train.ipynb #55cb7870
 @patch
-def fit(self:Trainer, module:nn.Module, train:Sequence[torch.Tensor], valid:Sequence[torch.Tensor]|None=None,
-        resume:str|Path|None=None, # continue the run saved in this checkpoint (see `checkpoint=`)
-       ) -> History:
-    "Train `module` on the tuple of tensors `train`; validate on `valid` after every epoch when given."
+def _setup(self:Trainer, module, train, valid, resume) -> tuple:
+    "Check the module, seed, build the optimizers and callbacks, restore a resumed run: `(batch generator, first epoch)`."
     for name in ('configure_optimizers', 'training_step'):
         if not hasattr(module, name): raise TypeError(f"{type(module).__name__} must implement {name}() to be trained by the Trainer")
     if valid is not None and not hasattr(module, 'validation_step'):
@@ -277,8 +275,16 @@ def fit(self:Trainer, module:nn.Module, train:Sequence[torch.Tensor], valid:Sequ
     opts = module.configure_optimizers(self.lr)
     self.optimizers = list(opts) if isinstance(opts, (list, tuple)) else [opts]
     for cb in self.callbacks: cb.on_fit_start(self)
-    self._t_before, start = 0., 0
-    if resume is not None: start = self._resume(resume, gen)
+    self._t_before = 0.
+    return gen, (self._resume(resume, gen) if resume is not None else 0)
+
+# %% ../nbs/06_train.ipynb #b9152817
+@patch
+def fit(self:Trainer, module:nn.Module, train:Sequence[torch.Tensor], valid:Sequence[torch.Tensor]|None=None,
+        resume:str|Path|None=None, # continue the run saved in this checkpoint (see `checkpoint=`)
+       ) -> History:
+    "Train `module` on the tuple of tensors `train`; validate on `valid` after every epoch when given."
+    gen, start = self._setup(module, train, valid, resume)
     last_good = copy.deepcopy(module.state_dict()) if start > 0 else None
     self._t0 = time.perf_counter(); module.train()
     for epoch in range(start, self.max_epochs):
@@ -287,13 +293,7 @@ def fit(self:Trainer, module:nn.Module, train:Sequence[torch.Tensor], valid:Sequ
         if hasattr(module, 'on_epoch_start'): module.on_epoch_start(epoch)
         try: logs = {'epoch': epoch, **self._epoch(module, train, gen)}
         except TrainingDiverged as e:
-            self.history.stopped = 'nan'
-            if last_good is None:
-                raise TrainingDiverged(f"{e}, before the first epoch finished: there are no trained weights to keep") from None
-            module.load_state_dict(last_good)
-            if self.on_nan == 'raise': raise
-            warnings.warn(f"{e}; stopped and restored the weights of epoch {epoch} (the last finished one)")
-            break
+            self._diverged(e, module, last_good, epoch); break
         if valid is not None: logs.update(self.validate(module, valid))
         logs['time_s'] = time.perf_counter() - self._t0 + self._t_before
         self.history.epochs.append(logs)
@@ -306,6 +306,15 @@ def fit(self:Trainer, module:nn.Module, train:Sequence[torch.Tensor], valid:Sequ
     module.eval()
     self.history.fit_s = time.perf_counter() - self._t0 + self._t_before
     return self.history
+
+@patch
+def _diverged(self:Trainer, e, module, last_good, epoch):
+    "The NaN guard: raise when no epoch finished (or `on_nan='raise'`), else restore the last finished epoch and warn."
+    self.history.stopped = 'nan'
+    if last_good is None: raise TrainingDiverged(f"{e}, before the first epoch finished: there are no trained weights to keep") from None
+    module.load_state_dict(last_good)
+    if self.on_nan == 'raise': raise e
+    warnings.warn(f"{e}; stopped and restored the weights of epoch {epoch} (the last finished one)")
 
 # %% ../nbs/06_train.ipynb #9cbb383d
 def make_optimizer(name, # 'adam' | 'adamw' | 'rmsprop' | 'sgd' | 'adadelta', or a callable `params -> Optimizer`

@@ -19,7 +19,7 @@ from ..zoo import reverse_prefix
 # %% auto #0
 __all__ = ['TokenMLP', 'BiLSTMSelector', 'ConvMaxApproximator', 'PatchwiseCNN', 'aim_networks', 'random_subsets', 'AIM']
 
-# %% ../../nbs/07c_explainers.aim.ipynb #2f89c7a0
+# %% ../../nbs/07c_explainers.aim.ipynb #3963902a
 def _used_length(ids:torch.Tensor, pad_id) -> int:
     "1 + the last position where some row of `ids` `[B, L]` is not PAD (at least 1): later positions are PAD in every row."
     if pad_id is None: return ids.shape[1]
@@ -42,6 +42,7 @@ class TokenMLP(nn.Module):
         pad = self.net(self.emb.weight[self.emb.padding_idx])
         return torch.cat([out, pad.expand(ids.shape[0], L - Lm, -1)], 1)
 
+# %% ../../nbs/07c_explainers.aim.ipynb #158aaf94
 class BiLSTMSelector(nn.Module):
     """AIM's text selector S: embedding → BiLSTM → dense layers, each after a dropout → `out_dim` logits per position.
     On post-padded ids (every row's tokens form a prefix) the LSTMs run only over each row's own tokens: the batch is cut
@@ -56,22 +57,27 @@ class BiLSTMSelector(nn.Module):
         layers, n = [], 2 * hidden
         for h in dense: layers += [nn.Dropout(dropout), nn.Linear(n, h), nn.ReLU()]; n = h
         self.head, self.out_dim = nn.Sequential(*layers, nn.Dropout(dropout), nn.Linear(n, out_dim)), out_dim
-    def forward(self, ids):
-        B, L = ids.shape
-        valid = ids != self.pad_id
-        lengths = valid.sum(1)
-        pos = torch.arange(L, device=ids.device)[None]
-        if bool((valid == (pos < lengths[:, None])).all()):  # post-padded: cut to the longest row
-            Lm = max(int(lengths.max()), 1)
-            ids = ids[:, :Lm]
-        else: Lm, lengths = L, torch.full_like(lengths, L)
-        e = self.emb(ids)
-        hf = self.lstm_f(e)[0]  # causal: a row's steps before its length never see its trailing PADs
-        hb = reverse_prefix(self.lstm_b(reverse_prefix(e, lengths))[0], lengths)
-        h = torch.cat([hf, hb], -1)
-        if Lm < L: h = F.pad(h, (0, 0, 0, L - Lm))
-        return self.head(h)  # [B, L, out_dim]
 
+# %% ../../nbs/07c_explainers.aim.ipynb #65c9b269
+@patch
+def forward(self:BiLSTMSelector, ids):
+    "Logits `[B, L, out_dim]`; a post-padded row is read up to its own end in both directions."
+    B, L = ids.shape
+    valid = ids != self.pad_id
+    lengths = valid.sum(1)
+    pos = torch.arange(L, device=ids.device)[None]
+    if bool((valid == (pos < lengths[:, None])).all()):  # post-padded: cut to the longest row
+        Lm = max(int(lengths.max()), 1)
+        ids = ids[:, :Lm]
+    else: Lm, lengths = L, torch.full_like(lengths, L)
+    e = self.emb(ids)
+    hf = self.lstm_f(e)[0]  # causal: a row's steps before its length never see its trailing PADs
+    hb = reverse_prefix(self.lstm_b(reverse_prefix(e, lengths))[0], lengths)
+    h = torch.cat([hf, hb], -1)
+    if Lm < L: h = F.pad(h, (0, 0, 0, L - Lm))
+    return self.head(h)  # [B, L, out_dim]
+
+# %% ../../nbs/07c_explainers.aim.ipynb #4c48beb7
 class ConvMaxApproximator(nn.Module):
     "AIM's text approximator G: embeddings ⊙ mask → dropout → conv (kernel 3) → ReLU → max-pool over positions → dropout → dense to the classes."
     def __init__(self, vocab_size:int, n_classes:int, emb:int=100, channels:int=250, kernel:int=3, dropout:float=0.2, pad_id:int=0):
@@ -86,6 +92,7 @@ class ConvMaxApproximator(nn.Module):
         e = self.emb(ids[:, :Lm]) * mask[:, :Lm, None]             # [B, Lm, emb]
         return self.head(self.conv(e.transpose(1, 2)).amax(2))  # [B, C]
 
+# %% ../../nbs/07c_explainers.aim.ipynb #8fbd6a99
 class PatchwiseCNN(nn.Module):
     "A small CNN applied to every patch of a `PatchFeatures` grid separately: `[B, d, out_dim]` (AIM's superpixel explainer and selector)."
     def __init__(self, features:PatchFeatures, out_dim:int=1, channels:Sequence[int]=(32, 64), hidden:Sequence[int]=(64, 64), dropout:float=0.):

@@ -130,7 +130,7 @@ def features_from_config(cfg:dict) -> Features:
     if k == 'tokens': return TokenFeatures(shp[0], cfg.get('pad_id', 0), how=how)
     raise ValueError(f"unknown features kind {k!r}")
 
-# %% ../../nbs/07_explainers.core.ipynb #a5829b5b
+# %% ../../nbs/07_explainers.core.ipynb #08311399
 class MLPSelector(nn.Module):
     "Tabular selector: an MLP from the d columns to `out_dim` scores per column (L2X synthetic: 100-100 ReLU)."
     def __init__(self, d:int, out_dim:int=1, hidden:Sequence[int]=(100, 100), act:str='relu', dropout:float=0.):
@@ -145,7 +145,8 @@ class MLPSelector(nn.Module):
 class CNNSelector(nn.Module):
     "Image selector: conv layers (3×3, ReLU, max-pool after each hidden layer while the map is larger than the grid), then a 1×1 conv to `out_dim` maps pooled onto the feature grid (L2X MNIST: three conv layers)."
     def __init__(self, in_channels:int, grid:tuple[int,int], image_hw:tuple[int,int], out_dim:int=1,
-                 channels:Sequence[int]=(32, 64, 64)):
+                 channels:Sequence[int]=(8, 16, 16), # as cheap as the black boxes it explains; wider ones did no better (see the L2X notebook)
+                ):
         super().__init__()
         layers, c, hw = [], in_channels, list(image_hw)
         for ch in channels:

@@ -15,7 +15,7 @@ from .core import AmortizedExplainer, build_selector, build_approximator
 # %% auto #0
 __all__ = ['SYNTHETIC_ACT', 'L2X']
 
-# %% ../../nbs/07a_explainers.l2x.ipynb #f8b118f8
+# %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
 @register('explainer', 'l2x')
 class L2X(AmortizedExplainer):
     "L2X: a k-subset selector trained with a variational family on the black box's probabilities."
@@ -43,34 +43,42 @@ class L2X(AmortizedExplainer):
         self.sampler = SubsetConcrete(k, tau)
         self.k = k
 
-    def logits(self, x):
-        "Selector logits `[B, d]`; for text, PAD positions are pushed to −∞ (never selected while words are left)."
-        s = self.selector(x).squeeze(-1)
-        if self.features.kind == 'tokens': s = s.masked_fill(~self.features.valid(x), -1e4)
-        return s
+# %% ../../nbs/07a_explainers.l2x.ipynb #abe5b665
+@patch
+def logits(self:L2X, x):
+    "Selector logits `[B, d]`; for text, PAD positions are pushed to −∞ (never selected while words are left)."
+    s = self.selector(x).squeeze(-1)
+    if self.features.kind == 'tokens': s = s.masked_fill(~self.features.valid(x), -1e4)
+    return s
 
-    def scores(self, x): return self.logits(x)
+@patch
+def scores(self:L2X, x): return self.logits(x)
 
-    def forward(self, x):
-        "Logits of the variational family on x masked by a sampled (training) or top-k (eval) subset."
-        return self.approximator(x, self.sampler(self.logits(x)))
+@patch
+def forward(self:L2X, x):
+    "Logits of the variational family on x masked by a sampled (training) or top-k (eval) subset."
+    return self.approximator(x, self.sampler(self.logits(x)))
 
-    def configure_optimizers(self, lr):
-        Opt = torch.optim.Adam if self.config['optimizer'] == 'adam' else torch.optim.RMSprop
-        return Opt(self.parameters(), lr=lr, weight_decay=self.config['weight_decay'])
+# %% ../../nbs/07a_explainers.l2x.ipynb #274c6d72
+@patch
+def configure_optimizers(self:L2X, lr):
+    Opt = torch.optim.Adam if self.config['optimizer'] == 'adam' else torch.optim.RMSprop
+    return Opt(self.parameters(), lr=lr, weight_decay=self.config['weight_decay'])
 
-    def training_step(self, batch, trainer):
-        x, p = batch
-        loss = l2x_loss(self(x), p)
-        trainer.step(loss, trainer.optimizers[0])
-        return {'loss': loss}
+@patch
+def training_step(self:L2X, batch, trainer):
+    "The negated variational bound (Eq. 6): soft cross-entropy of the variational family against P_m(y | x)."
+    x, p = batch
+    loss = l2x_loss(self(x), p)
+    trainer.step(loss, trainer.optimizers[0])
+    return {'loss': loss}
 
-    def validation_step(self, batch):
-        "Per-sample loss and agreement of the variational family on the top-k with the black box."
-        x, p = batch
-        lg = self(x)
-        return {'loss': soft_cross_entropy(lg, p, reduction='none'),
-                'acc': (lg.argmax(-1) == p.argmax(-1)).float()}
+@patch
+def validation_step(self:L2X, batch):
+    "Per-sample loss and agreement of the variational family on the top-k with the black box."
+    x, p = batch
+    lg = self(x)
+    return {'loss': soft_cross_entropy(lg, p, reduction='none'), 'acc': (lg.argmax(-1) == p.argmax(-1)).float()}
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #ae2608f1
 SYNTHETIC_ACT = {'xor': 'relu', 'orange_skin': 'relu', 'nonlinear_additive': 'selu', 'switch': 'selu'}  # the authors' code, per data set
