@@ -23,7 +23,7 @@ def l2x_loss(approx_logits:torch.Tensor, blackbox_probs:torch.Tensor) -> torch.T
     "L2X objective (negated, to minimise): soft cross-entropy of the variational family against P_m(y | x)."
     return soft_cross_entropy(approx_logits, blackbox_probs)
 
-# %% ../nbs/05_losses.ipynb #f96364a9
+# %% ../nbs/05_losses.ipynb #c75b33fe
 def additive_logits(W:torch.Tensor, # [B, d, C] AIM's explanation matrices W_x
                     z:torch.Tensor, # [B, d] a (relaxed or hard) selection
                    ) -> torch.Tensor:
@@ -35,6 +35,7 @@ def group_l21(W:torch.Tensor) -> torch.Tensor:
     "Per-sample group norm ‖W_x‖₂,₁ = Σ_i ‖W_x[i, :]‖₂ over the d feature rows: `[B]`."
     return torch.linalg.vector_norm(W, dim=-1).sum(-1)
 
+# %% ../nbs/05_losses.ipynb #2cb7cb0b
 def aim_loss(add_logits:torch.Tensor|None, # [B, C] `additive_logits(W, z̃)`, or None to drop L1
              masked_pred:torch.Tensor|None, # [B] long: argmax of the black box on the hard-masked input z ⊙ x
              approx_logits:torch.Tensor|None, # [B, C] the approximator G(z̃ ⊙ x), or None to drop L2

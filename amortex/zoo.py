@@ -25,7 +25,7 @@ __all__ = ['CIFAR10_MEAN', 'CIFAR10_STD', 'SYNTHETIC', 'TABULAR', 'VALID_SPLIT',
            'tabular_mlp', 'resnet18_cifar', 'random_forest', 'logistic_regression', 'ZooEntry', 'zoo_table',
            'zoo_cache_dir', 'data_fingerprint', 'canonical_data_options', 'get_blackbox']
 
-# %% ../nbs/03a_zoo.ipynb #2af0468e
+# %% ../nbs/03a_zoo.ipynb #617c0399
 def _masked_max(h:torch.Tensor, valid:torch.Tensor) -> torch.Tensor:
     "Max over time of `h` `[B, L, D]` at `valid` `[B, L]` positions (all positions for a row with none valid)."
     valid = valid | ~valid.any(1, keepdim=True)
@@ -37,6 +37,7 @@ def _lengths(x:torch.Tensor, pad_id:int=0) -> torch.Tensor:
     last = (nonpad * torch.arange(1, x.shape[1] + 1, device=x.device)).max(1).values
     return last.clamp_min(1)
 
+# %% ../nbs/03a_zoo.ipynb #923c6770
 def keras_init(module:nn.Module) -> nn.Module:
     "Keras 2 default initialisation: embeddings uniform in ±0.05 (PAD row zero), Glorot-uniform dense and conv weights, zero biases."
     for m in module.modules():
@@ -49,6 +50,7 @@ def keras_init(module:nn.Module) -> nn.Module:
             if m.bias is not None: nn.init.zeros_(m.bias)
     return module
 
+# %% ../nbs/03a_zoo.ipynb #df3bf64d
 class MLP(nn.Sequential):
     "Fully connected classifier: `d_in` → hidden layers with `act` → `n_classes` logits."
     def __init__(self, d_in:int, n_classes:int, hidden:Sequence[int]=(200, 200, 200), act:str='relu', dropout:float=0.):
@@ -58,6 +60,7 @@ class MLP(nn.Sequential):
             layers += [nn.Linear(d, h), acts[act]()] + ([nn.Dropout(dropout)] if dropout else []); d = h
         super().__init__(*layers, nn.Linear(d, n_classes))
 
+# %% ../nbs/03a_zoo.ipynb #9f25c2f3
 class WordCNN(nn.Module):
     "The Keras IMDB word CNN (L2X, MEED, AIM's AG News): embedding → dropout → Conv1D + ReLU → global max-pool → dense → dropout → ReLU → dense; Keras' initialisation."
     def __init__(self, vocab_size:int, n_classes:int, embed:int=50, filters:int=250, kernel:int=3, hidden:int=250, dropout:float=0.2):
@@ -73,12 +76,14 @@ class WordCNN(nn.Module):
         h = F.relu(self.conv(h)).amax(2)                   # global max-pool over time
         return self.fc2(F.relu(self.drop2(self.fc1(h))))
 
+# %% ../nbs/03a_zoo.ipynb #c2df0c66
 def reverse_prefix(h:torch.Tensor, lengths:torch.Tensor) -> torch.Tensor:
     "Reverse the first `lengths[b]` steps of each row of `h` `[B, L, ...]`, leaving the rest in place (an involution)."
     pos = torch.arange(h.shape[1], device=h.device)[None]
     idx = torch.where(pos < lengths[:, None], lengths[:, None] - 1 - pos, pos)
     return h.gather(1, idx.view(*idx.shape, *([1] * (h.dim() - 2))).expand_as(h))
 
+# %% ../nbs/03a_zoo.ipynb #3b556193
 class BiGRUClassifier(nn.Module):
     "AIM's IMDB black box: embedding → bidirectional GRU → max-pool over the tokens → dense. Trailing PADs are skipped."
     def __init__(self, vocab_size:int, n_classes:int, embed:int=100, hidden:int=250, dropout:float=0.2):
@@ -96,6 +101,7 @@ class BiGRUClassifier(nn.Module):
         valid = torch.arange(x.shape[1], device=x.device)[None] < lengths[:, None]
         return self.fc(self.drop(_masked_max(torch.cat([hf, hb], -1), valid)))
 
+# %% ../nbs/03a_zoo.ipynb #3d23bd81
 class TransformerBiLSTM(nn.Module):
     "AIM's HateXplain black box: embedding → one Transformer encoder layer (PAD keys masked) → BiLSTM → max-pool → dense."
     def __init__(self, vocab_size:int, n_classes:int, embed:int=128, heads:int=4, hidden:int=128, ff:int=256, dropout:float=0.1):
@@ -115,7 +121,7 @@ class TransformerBiLSTM(nn.Module):
         valid = torch.arange(x.shape[1], device=x.device)[None] < lengths[:, None]
         return self.fc(self.drop(_masked_max(h, valid)))
 
-# %% ../nbs/03a_zoo.ipynb #3f16f939
+# %% ../nbs/03a_zoo.ipynb #f0008edb
 class L2XMnistCNN(nn.Module):
     "L2X's MNIST black box: conv 8 (5×5) + max-pool 2, conv 16 (5×5) + max-pool 2, dense."
     def __init__(self, in_ch:int, hw:tuple[int,int], n_classes:int):
@@ -135,6 +141,7 @@ class MEEDMnistCNN(nn.Module):
                                   nn.Dropout(0.5), nn.Linear(128, n_classes))
     def forward(self, x): return self.head(self.features(x))
 
+# %% ../nbs/03a_zoo.ipynb #c095b35d
 class SmallCNN(nn.Module):
     "A small image CNN (AIM's image black boxes): conv 32 (3×3) + max-pool, conv 64 (3×3) + max-pool, dense 128, dropout, dense."
     def __init__(self, in_ch:int, hw:tuple[int,int], n_classes:int, dropout:float=0.25):
@@ -151,6 +158,7 @@ class Normalize(nn.Module):
         self.register_buffer('mean', torch.tensor(mean).view(1, -1, 1, 1)); self.register_buffer('std', torch.tensor(std).view(1, -1, 1, 1))
     def forward(self, x): return (x - self.mean) / self.std
 
+# %% ../nbs/03a_zoo.ipynb #6aff417a
 CIFAR10_MEAN, CIFAR10_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)
 
 def resnet18_32x32(n_classes:int=10, mean=CIFAR10_MEAN, std=CIFAR10_STD) -> nn.Module:
@@ -160,7 +168,7 @@ def resnet18_32x32(n_classes:int=10, mean=CIFAR10_MEAN, std=CIFAR10_STD) -> nn.M
     net.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False); net.maxpool = nn.Identity()
     return nn.Sequential(Normalize(mean, std), net)
 
-# %% ../nbs/03a_zoo.ipynb #84647477
+# %% ../nbs/03a_zoo.ipynb #d63cc352
 def data_info(ds) -> dict:
     "Input shape, number of classes and (for text) vocabulary size of a data set as `amortex.data.load` returns it."
     feats = getattr(ds, 'features', None)
@@ -181,11 +189,13 @@ def _txt(ds):
     if len(i['shape']) != 1 or i['vocab_size'] is None: raise ValueError(f"this black box takes token ids [L], the data have inputs of shape {i['shape']}")
     return i['vocab_size'], i['n_classes']
 
+# %% ../nbs/03a_zoo.ipynb #a42cd84c
 @register('blackbox', 'l2x_synthetic_mlp')
 def l2x_synthetic_mlp(ds, hidden=(200, 200, 200)) -> nn.Module:
     "L2X synthetic black box: 3 hidden ReLU layers of 200 units."
     i = data_info(ds); return MLP(i['shape'][0], i['n_classes'], hidden)
 
+# %% ../nbs/03a_zoo.ipynb #4e284ff2
 @register('blackbox', 'l2x_imdb_cnn')
 def l2x_imdb_cnn(ds) -> nn.Module:
     "L2X IMDB word CNN: embedding 50, dropout .2, Conv1D 250×3 ReLU, global max-pool, dense 250, dropout .2, ReLU, dense."
@@ -206,6 +216,7 @@ def aim_hatexplain(ds) -> nn.Module:
     "AIM's HateXplain black box: embedding 128, Transformer encoder layer (4 heads), BiLSTM 128, max-pool, dense."
     return TransformerBiLSTM(*_txt(ds))
 
+# %% ../nbs/03a_zoo.ipynb #bcda4641
 @register('blackbox', 'l2x_mnist_cnn')
 def l2x_mnist_cnn(ds) -> nn.Module:
     "L2X's MNIST CNN (conv 8, conv 16, dense)."
@@ -221,6 +232,7 @@ def aim_image_cnn(ds) -> nn.Module:
     "A small CNN for AIM's 28×28 image tasks."
     return SmallCNN(*_img(ds))
 
+# %% ../nbs/03a_zoo.ipynb #49f45d88
 @register('blackbox', 'tabular_mlp')
 def tabular_mlp(ds) -> nn.Module:
     "ID-ExpO's tabular predictor: MLP 2×256 ReLU."
@@ -231,6 +243,7 @@ def resnet18_cifar(ds) -> nn.Module:
     "ID-ExpO's CIFAR-10 ResNet-18 (32×32 stem, normalization inside)."
     return resnet18_32x32(data_info(ds)['n_classes'])
 
+# %% ../nbs/03a_zoo.ipynb #8927f84b
 @register('blackbox', 'random_forest')
 def random_forest(ds, seed:int=0, n_estimators:int=100):
     "A seeded scikit-learn random forest (AIM's Admission, MAGNEx's MNIST)."
@@ -243,11 +256,11 @@ def logistic_regression(ds, seed:int=0):
     from sklearn.linear_model import LogisticRegression
     return LogisticRegression(max_iter=2000, random_state=seed)
 
-# %% ../nbs/03a_zoo.ipynb #3385ba9a
+# %% ../nbs/03a_zoo.ipynb #054e8095
 SYNTHETIC = ('xor', 'orange_skin', 'nonlinear_additive', 'switch')
 TABULAR = ('adult', 'admission', 'wine_quality_red', 'qsar_biodeg', 'steel_plates_fault', 'breast_cancer', 'wine', 'digits')
 VALID_SPLIT = {**{s: 'valid' for s in SYNTHETIC + TABULAR}, 'hatexplain': 'val'}
-ZOO_VERSION = 1  # bump when something shared by all entries changes (e.g. `train_classifier`), so old checkpoints are not reused
+ZOO_VERSION = 1 # bump when something shared by all entries changes (e.g. `train_classifier`), so old checkpoints are not reused
 
 @dataclass
 class ZooEntry:
@@ -264,6 +277,7 @@ class ZooEntry:
     @property
     def sklearn(self) -> bool: return not self.recipe
 
+# %% ../nbs/03a_zoo.ipynb #74d474bf
 _adam = lambda epochs, bs, lr=1e-3, **kw: dict(epochs=epochs, lr=lr, batch_size=bs, optimizer='adam', **kw)
 ZOO: dict[str, ZooEntry] = {
     'l2x_synthetic_mlp': ZooEntry('l2x_synthetic_mlp', {s: dict(n=100_000) for s in SYNTHETIC}, _adam(30, 256, patience=5), 'L2X §4.1',
@@ -290,13 +304,14 @@ ZOO: dict[str, ZooEntry] = {
                                'ID-ExpO §5', note='needs a GPU in practice'),
 }
 
+# %% ../nbs/03a_zoo.ipynb #f2398d28
 def zoo_table():
     "The zoo as a pandas DataFrame (name, builder, data sets, recipe, paper)."
     import pandas as pd
     return pd.DataFrame([dict(name=k, builder=e.builder, datasets=', '.join(e.datasets), recipe=e.recipe or 'scikit-learn fit', paper=e.paper)
                          for k, e in ZOO.items()]).set_index('name')
 
-# %% ../nbs/03a_zoo.ipynb #6421828c
+# %% ../nbs/03a_zoo.ipynb #e739f936
 def zoo_cache_dir() -> Path:
     "`amortex.data.cache_dir()` if available, else `$AMORTEX_CACHE`, else `~/.cache/amortex`."
     try:
@@ -307,6 +322,7 @@ def zoo_cache_dir() -> Path:
 
 def _jsonable(o): return json.loads(json.dumps(o, sort_keys=True, default=lambda v: list(v) if isinstance(v, (tuple, set)) else str(v)))
 
+# %% ../nbs/03a_zoo.ipynb #2b22c5a2
 def data_fingerprint(ds, rows:int=256) -> dict:
     "Size, shape, classes and a digest of the first `rows` rows of a data set: enough to tell two loader outputs apart."
     x, y = torch.as_tensor(ds.x), torch.as_tensor(ds.y)
@@ -315,7 +331,8 @@ def data_fingerprint(ds, rows:int=256) -> dict:
     return dict(n=len(x), shape=list(info['shape']), n_classes=info['n_classes'], vocab_size=info['vocab_size'],
                 classes=[str(c) for c in getattr(ds, 'classes', None) or []], digest=h.hexdigest()[:16])
 
-FEATURE_ONLY_OPTIONS = ('how', 'patch')  # loader options that change the `Features`, not the inputs or labels
+# %% ../nbs/03a_zoo.ipynb #1561d291
+FEATURE_ONLY_OPTIONS = ('how', 'patch') # loader options that change the `Features`, not the inputs or labels
 
 def canonical_data_options(dataset:str, options:dict) -> dict:
     "The loader options that determine the data: without feature-only options (`how`, `patch`) and without options equal to the loader's defaults."
@@ -327,6 +344,7 @@ def canonical_data_options(dataset:str, options:dict) -> dict:
 
 def _config_hash(config:dict) -> str: return hashlib.sha1(json.dumps(config, sort_keys=True).encode()).hexdigest()[:10]
 
+# %% ../nbs/03a_zoo.ipynb #aff98172
 def _split_valid(train, frac:float, seed:int):
     "Hold out a seeded random `frac` of `train`: returns `(x, y)` pairs for training and validation."
     x, y = as_xy(train, need_y=True)
@@ -342,19 +360,23 @@ def _fit_s(meta:dict) -> dict:
     if 'fit_s' not in meta and 'train_time_s' in meta: meta['fit_s'] = meta.pop('train_time_s')
     return meta
 
-# %% ../nbs/03a_zoo.ipynb #385ecf11
-def get_blackbox(name:str, # a key of `ZOO`
-                 dataset:str|None=None, # which data set (default: the entry's first); e.g. which synthetic or tabular set
-                 *, retrain:bool=False, # train again even if a cached checkpoint exists (and overwrite it)
-                 device=None, # where the returned black box computes (and trains)
-                 progress:bool=True, # progress bars while training
-                 recipe:dict|None=None, # overrides of the entry's training recipe (e.g. `dict(epochs=1)`); part of the cache key
-                 seed:int=0,
-                 cache:str|Path|None=None, # cache root (default `zoo_cache_dir()`)
-                 verbose:bool=True, # print the test accuracy
-                 **data_options, # overrides of the entry's loader options for `amortex.data.load`
-                ) -> BlackBox:
-    "The zoo's black box `name` for `dataset`: trained on first use (progress bar), then loaded from the cache; `bb.meta` holds its test accuracy."
+def _atomic_save(path:Path, save:Callable):
+    "`save(tmp)` to a temporary file beside `path`, then `os.replace` it: a concurrent reader never sees half a file."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f'.tmp{os.getpid()}')
+    save(tmp); os.replace(tmp, path)
+
+# %% ../nbs/03a_zoo.ipynb #404c86c6
+@dataclass
+class _ZooRequest:
+    "A resolved `get_blackbox` call: what to build, on which data, with which recipe, and its cache key."
+    name: str; entry: ZooEntry; dataset: str; options: dict; recipe: dict; seed: int
+    train: Any; valid: Any; config: dict; key: str
+    def path(self, cache, ext:str) -> Path:
+        return Path(cache or zoo_cache_dir()) / 'blackboxes' / f'{self.name}-{self.dataset}-{self.key}.{ext}'
+
+# %% ../nbs/03a_zoo.ipynb #4aafe1fd
+def _zoo_request(name, dataset, recipe, seed, data_options) -> _ZooRequest:
     from amortex.data import load
     if name not in ZOO: raise KeyError(f"unknown zoo black box {name!r}; known: {', '.join(ZOO)}")
     entry = ZOO[name]
@@ -367,67 +389,104 @@ def get_blackbox(name:str, # a key of `ZOO`
     config = _jsonable(dict(zoo=name, builder=entry.builder, dataset=dataset, data_options=canonical_data_options(dataset, options), recipe=rec, seed=seed,
                             valid=None if entry.sklearn else valid_spec, version=ZOO_VERSION,
                             **({'entry_version': entry.version} if entry.version != 1 else {}), data=data_fingerprint(train)))
-    key = _config_hash(config)
-    dev = get_device(device)
-    builder = lookup('blackbox', entry.builder)
-    def _wrap(model, meta):
-        bb = BlackBox(model, n_classes=config['data']['n_classes'], device=dev if not entry.sklearn else None,
-                      name=f'{name}-{dataset}', features=getattr(train, 'features', None))
-        bb.meta, bb.classes = meta, getattr(train, 'classes', None)
-        if verbose: print(f"black box {bb.name}: test accuracy {meta['test_acc']:.4f} (trained in {meta['fit_s']:.1f}s{'; ' + meta['source'] if meta.get('source') else ''})")
-        return bb
+    return _ZooRequest(name, entry, dataset, options, rec, seed, train, valid_spec, config, _config_hash(config))
 
-    if entry.sklearn:
-        if not retrain and key in _SKLEARN_MEMO: return _wrap(*_SKLEARN_MEMO[key])
-        import joblib, sklearn
-        path = Path(cache or zoo_cache_dir()) / 'blackboxes' / f'{name}-{dataset}-{key}.joblib'
-        if path.exists() and not retrain:
-            obj = joblib.load(path)  # a pickle: only ever load files this cache wrote
-            if obj.get('config') != config:
-                raise ValueError(f"the cached model {path} was fitted with a different config; delete it or pass retrain=True")
-            if obj.get('sklearn') == sklearn.__version__:  # another scikit-learn version: refit rather than unpickle
-                meta = {**_fit_s(obj['meta']), 'path': str(path), 'source': f'loaded from {path}'}
-                _SKLEARN_MEMO[key] = (obj['model'], meta)
-                return _wrap(obj['model'], meta)
-        seed_everything(seed)
-        model = builder(train, seed=seed)
-        x, y = as_xy(train, need_y=True); t0 = time.time()
-        model.fit(x.reshape(len(x), -1).numpy(), y.numpy())
-        t = time.time() - t0
-        test = load(dataset, 'test', **options)
-        acc = BlackBox(model, n_classes=config['data']['n_classes']).accuracy(test)
-        meta = dict(test_acc=acc, fit_s=t, dataset=dataset, epochs=None, config=config, config_hash=key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f'.tmp{os.getpid()}')
-        joblib.dump({'model': model, 'config': config, 'meta': meta, 'sklearn': sklearn.__version__}, tmp); os.replace(tmp, path)
-        meta = {**meta, 'path': str(path), 'source': f'saved to {path}'}
-        _SKLEARN_MEMO[key] = (model, meta)
-        return _wrap(model, meta)
+# %% ../nbs/03a_zoo.ipynb #9b1a5315
+def _load_torch(req:_ZooRequest, model:nn.Module, path:Path, dev):
+    "Load the checkpoint at `path` into `model` after checking its config: `(model, meta)`."
+    ck = torch.load(path, map_location='cpu', weights_only=True)
+    if ck.get('config') != req.config:
+        diff = sorted(k for k in set(req.config) | set(ck.get('config', {})) if req.config.get(k) != ck.get('config', {}).get(k))
+        raise ValueError(f"the checkpoint {path} was trained with a different config (differs in {diff}); "
+                         f"delete it or pass retrain=True")
+    try: model.load_state_dict(ck['state_dict'])
+    except RuntimeError as e:
+        raise RuntimeError(f"the weights in {path} do not fit the {req.entry.builder} architecture; delete the file or pass retrain=True") from e
+    meta = {**_fit_s(ck['meta']), 'config': ck['config'], 'path': str(path), 'source': f'loaded from {path}'}
+    return model.to(dev).eval(), meta
 
-    path = Path(cache or zoo_cache_dir()) / 'blackboxes' / f'{name}-{dataset}-{key}.pt'
-    seed_everything(seed)  # the initial weights are part of the recipe
-    model = builder(train)
+# %% ../nbs/03a_zoo.ipynb #4459bbb3
+def _train_torch(req:_ZooRequest, model:nn.Module, path:Path, dev, progress:bool):
+    "Train `model` with the entry's recipe (model selection on the validation split), test it, save the checkpoint: `(model, meta)`."
+    from amortex.data import load
+    if isinstance(req.valid, str): tr, va = req.train, load(req.dataset, req.valid, **req.options)
+    else: tr, va = _split_valid(req.train, req.valid, req.seed)
+    hist = train_classifier(model, tr, va, seed=req.seed, device=dev, progress=progress, desc=f'black box {req.name} on {req.dataset}', **req.recipe)
+    test = load(req.dataset, 'test', **req.options)
+    acc = BlackBox(model, n_classes=req.config['data']['n_classes'], batch_size=1024).accuracy(test)
+    meta = dict(test_acc=acc, fit_s=hist.fit_s, dataset=req.dataset, epochs=len(hist), best_epoch=hist.best_epoch,
+                valid_acc=max(hist['val_acc']) if len(hist) and hist['val_acc'][0] is not None else None, config_hash=req.key, device=dev.type)
+    _atomic_save(path, lambda tmp: torch.save({'state_dict': {k: v.detach().cpu() for k, v in model.state_dict().items()},
+                                               'config': req.config, 'meta': meta}, tmp))
+    return model.eval(), {**meta, 'config': req.config, 'path': str(path), 'history': hist, 'source': f'saved to {path}'}
+
+# %% ../nbs/03a_zoo.ipynb #003187f7
+def _torch_blackbox(req:_ZooRequest, builder:Callable, retrain:bool, cache, dev, progress:bool):
+    "A torch zoo model as `(model, meta)`: built under the seed, then loaded from its checkpoint or trained."
+    path = req.path(cache, 'pt')
+    seed_everything(req.seed)  # the initial weights are part of the recipe
+    model = builder(req.train)
+    if path.exists() and not retrain: return _load_torch(req, model, path, dev)
+    return _train_torch(req, model, path, dev, progress)
+
+# %% ../nbs/03a_zoo.ipynb #8362905c
+def _fit_sklearn(req:_ZooRequest, builder:Callable, path:Path):
+    "Fit the seeded estimator on the training split, test it, pickle it to `path`: `(model, meta)`."
+    from amortex.data import load
+    import joblib, sklearn
+    seed_everything(req.seed)
+    model = builder(req.train, seed=req.seed)
+    x, y = as_xy(req.train, need_y=True); t0 = time.time()
+    model.fit(x.reshape(len(x), -1).numpy(), y.numpy())
+    t = time.time() - t0
+    test = load(req.dataset, 'test', **req.options)
+    acc = BlackBox(model, n_classes=req.config['data']['n_classes']).accuracy(test)
+    meta = dict(test_acc=acc, fit_s=t, dataset=req.dataset, epochs=None, config=req.config, config_hash=req.key)
+    _atomic_save(path, lambda tmp: joblib.dump({'model': model, 'config': req.config, 'meta': meta, 'sklearn': sklearn.__version__}, tmp))
+    meta = {**meta, 'path': str(path), 'source': f'saved to {path}'}
+    _SKLEARN_MEMO[req.key] = (model, meta)
+    return model, meta
+
+# %% ../nbs/03a_zoo.ipynb #f5574e31
+def _sklearn_blackbox(req:_ZooRequest, builder:Callable, retrain:bool, cache):
+    "A scikit-learn zoo model as `(model, meta)`: from the process memo, else the cache, else fitted."
+    if not retrain and req.key in _SKLEARN_MEMO: return _SKLEARN_MEMO[req.key]
+    import joblib, sklearn
+    path = req.path(cache, 'joblib')
     if path.exists() and not retrain:
-        ck = torch.load(path, map_location='cpu', weights_only=True)
-        if ck.get('config') != config:
-            diff = sorted(k for k in set(config) | set(ck.get('config', {})) if config.get(k) != ck.get('config', {}).get(k))
-            raise ValueError(f"the checkpoint {path} was trained with a different config (differs in {diff}); "
-                             f"delete it or pass retrain=True")
-        try: model.load_state_dict(ck['state_dict'])
-        except RuntimeError as e:
-            raise RuntimeError(f"the weights in {path} do not fit the {entry.builder} architecture; delete the file or pass retrain=True") from e
-        meta = {**_fit_s(ck['meta']), 'config': ck['config'], 'path': str(path), 'source': f'loaded from {path}'}
-        return _wrap(model.to(dev).eval(), meta)
+        obj = joblib.load(path)  # a pickle: only ever load files this cache wrote
+        if obj.get('config') != req.config:
+            raise ValueError(f"the cached model {path} was fitted with a different config; delete it or pass retrain=True")
+        if obj.get('sklearn') == sklearn.__version__:  # another scikit-learn version: refit rather than unpickle
+            meta = {**_fit_s(obj['meta']), 'path': str(path), 'source': f'loaded from {path}'}
+            _SKLEARN_MEMO[req.key] = (obj['model'], meta)
+            return obj['model'], meta
+    return _fit_sklearn(req, builder, path)
 
-    if isinstance(valid_spec, str): tr, va = train, load(dataset, valid_spec, **options)
-    else: tr, va = _split_valid(train, valid_spec, seed)
-    hist = train_classifier(model, tr, va, seed=seed, device=dev, progress=progress, desc=f'black box {name} on {dataset}', **rec)
-    test = load(dataset, 'test', **options)
-    acc = BlackBox(model, n_classes=config['data']['n_classes'], batch_size=1024).accuracy(test)
-    meta = dict(test_acc=acc, fit_s=hist.fit_s, dataset=dataset, epochs=len(hist), best_epoch=hist.best_epoch,
-                valid_acc=max(hist['val_acc']) if len(hist) and hist['val_acc'][0] is not None else None, config_hash=key, device=dev.type)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f'.tmp{os.getpid()}')
-    torch.save({'state_dict': {k: v.detach().cpu() for k, v in model.state_dict().items()}, 'config': config, 'meta': meta}, tmp)
-    os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
-    return _wrap(model.eval(), {**meta, 'config': config, 'path': str(path), 'history': hist, 'source': f'saved to {path}'})
+# %% ../nbs/03a_zoo.ipynb #b66336ae
+def _wrap_zoo(req:_ZooRequest, model, meta:dict, dev, verbose:bool) -> BlackBox:
+    bb = BlackBox(model, n_classes=req.config['data']['n_classes'], device=dev if not req.entry.sklearn else None,
+                  name=f'{req.name}-{req.dataset}', features=getattr(req.train, 'features', None))
+    bb.meta, bb.classes = meta, getattr(req.train, 'classes', None)
+    if verbose: print(f"black box {bb.name}: test accuracy {meta['test_acc']:.4f} (trained in {meta['fit_s']:.1f}s{'; ' + meta['source'] if meta.get('source') else ''})")
+    return bb
+
+# %% ../nbs/03a_zoo.ipynb #3507856b
+def get_blackbox(name:str, # a key of `ZOO`
+                 dataset:str|None=None, # which data set (default: the entry's first); e.g. which synthetic or tabular set
+                 *, retrain:bool=False, # train again even if a cached checkpoint exists (and overwrite it)
+                 device=None, # where the returned black box computes (and trains)
+                 progress:bool=True, # progress bars while training
+                 recipe:dict|None=None, # overrides of the entry's training recipe (e.g. `dict(epochs=1)`); part of the cache key
+                 seed:int=0,
+                 cache:str|Path|None=None, # cache root (default `zoo_cache_dir()`)
+                 verbose:bool=True, # print the test accuracy
+                 **data_options, # overrides of the entry's loader options for `amortex.data.load`
+                ) -> BlackBox:
+    "The zoo's black box `name` for `dataset`: trained on first use (progress bar), then loaded from the cache; `bb.meta` holds its test accuracy."
+    req = _zoo_request(name, dataset, recipe, seed, data_options)
+    dev = get_device(device)
+    builder = lookup('blackbox', req.entry.builder)
+    if req.entry.sklearn: model, meta = _sklearn_blackbox(req, builder, retrain, cache)
+    else: model, meta = _torch_blackbox(req, builder, retrain, cache, dev, progress)
+    return _wrap_zoo(req, model, meta, dev, verbose)
