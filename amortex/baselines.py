@@ -20,7 +20,7 @@ from .explainers.core import Explainer
 __all__ = ['find_embedding', 'reduce_to_features', 'Baseline', 'baseline', 'LIME', 'KernelSHAP', 'Occlusion', 'Saliency',
            'GradientXInput', 'IntegratedGradients', 'DeepLIFT', 'RandomScores']
 
-# %% ../nbs/08_baselines.ipynb #6274c676
+# %% ../nbs/08_baselines.ipynb #9dad7679
 @contextmanager
 def _seeded(seed:int|None, device:torch.device):
     "Run the block with torch's RNG seeded to `seed`, restoring the caller's RNG state afterwards."
@@ -31,6 +31,7 @@ def _seeded(seed:int|None, device:torch.device):
         torch.manual_seed(seed)
         yield
 
+# %% ../nbs/08_baselines.ipynb #fdf9ebc3
 def find_embedding(model:nn.Module) -> nn.Embedding:
     "The first `nn.Embedding` among `model`'s modules (the layer token attributions are taken at)."
     if isinstance(model, nn.Module):
@@ -39,6 +40,7 @@ def find_embedding(model:nn.Module) -> nn.Embedding:
     raise ValueError("token attributions need the model's embedding layer, and no nn.Embedding was found in "
                      f"{type(model).__name__}; pass it as layer=")
 
+# %% ../nbs/08_baselines.ipynb #41b7371d
 def reduce_to_features(attr:torch.Tensor, # attributions shaped like the input `[B, *input_shape]`
                        features:Features,
                       ) -> torch.Tensor:
@@ -48,7 +50,7 @@ def reduce_to_features(attr:torch.Tensor, # attributions shaped like the input `
     if a.shape[1] != fm.numel(): raise ValueError(f"attributions of shape {list(attr.shape)} do not match the input shape {features.input_shape}")
     return torch.zeros(a.shape[0], features.d, device=a.device, dtype=a.dtype).index_add_(1, fm, a)
 
-# %% ../nbs/08_baselines.ipynb #92a3e5cb
+# %% ../nbs/08_baselines.ipynb #3e17b70d
 class Baseline(Explainer):
     "Base class of the per-instance explainers: `explain(x, target) -> Explanation`, `attribute(inputs, target) -> Tensor`."
     name: str = 'baseline'
@@ -69,16 +71,18 @@ class Baseline(Explainer):
             raise TypeError(f"{type(self).__name__} needs gradients of the black box, but {type(getattr(self.blackbox, 'model', self.blackbox)).__name__} "
                             "is not differentiable; LIME, KernelSHAP or Occlusion work with any black box")
 
-    @property
-    def device(self) -> torch.device|None:
-        d = getattr(self.blackbox, 'device', None)
-        return None if d is None else torch.device(d)
+# %% ../nbs/08_baselines.ipynb #86369f2d
+@patch(as_prop=True)
+def device(self:Baseline) -> torch.device|None:
+    d = getattr(self.blackbox, 'device', None)
+    return None if d is None else torch.device(d)
 
-    def _chunk_scores(self, x:torch.Tensor, target:torch.Tensor) -> torch.Tensor:
-        "Scores `[b, d]` of `target` for the chunk `x` (on the black box's device)."
-        raise NotImplementedError
+@patch
+def _chunk_scores(self:Baseline, x:torch.Tensor, target:torch.Tensor) -> torch.Tensor:
+    "Scores `[b, d]` of `target` for the chunk `x` (on the black box's device)."
+    raise NotImplementedError
 
-# %% ../nbs/08_baselines.ipynb #8853f29b
+# %% ../nbs/08_baselines.ipynb #a541072c
 @patch
 def _scores(self:Baseline, x, target):
     "Chunks of `batch_size` on the black box's device, one progress bar over the samples, torch's RNG seeded."
@@ -93,12 +97,13 @@ def _scores(self:Baseline, x, target):
             bar.update(len(out[-1]))
     return torch.cat(out) if out else torch.zeros(0, self.features.d, device=dev)
 
+# %% ../nbs/08_baselines.ipynb #1b7f3ea7
 def baseline(name:str, # a registered baseline: 'lime', 'kernel_shap', 'occlusion', 'saliency', ...
              blackbox, features:Features, **options) -> Baseline:
     "Build the baseline registered as `name`."
     return lookup('baseline', name)(blackbox, features, **options)
 
-# %% ../nbs/08_baselines.ipynb #cf1643fd
+# %% ../nbs/08_baselines.ipynb #24cf135f
 class _Perturbation(Baseline):
     "Shared by LIME, KernelSHAP and Occlusion: attribution over the interpretable space z ∈ {0,1}^d."
     def __init__(self, blackbox, features:Features,
@@ -109,11 +114,13 @@ class _Perturbation(Baseline):
         if how is not None: features._check_how(how)
         self.how, self.perturbations_per_eval = how, int(perturbations_per_eval)
 
-    def _forward(self, z:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
-        "Black-box probabilities `[n, C]` for the inputs `x` `[n, ...]` with features kept where `z > 0.5`."
-        return self.blackbox(self.features.hard(x, (z > 0.5).float(), self.how))
+# %% ../nbs/08_baselines.ipynb #eef789bc
+@patch
+def _forward(self:_Perturbation, z:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
+    "Black-box probabilities `[n, C]` for the inputs `x` `[n, ...]` with features kept where `z > 0.5`."
+    return self.blackbox(self.features.hard(x, (z > 0.5).float(), self.how))
 
-# %% ../nbs/08_baselines.ipynb #30cc6da7
+# %% ../nbs/08_baselines.ipynb #b4284460
 @register('baseline', 'lime')
 class LIME(_Perturbation):
     "LIME (Ribeiro et al. 2016) over the interpretable features, via Captum's `Lime`."
@@ -128,13 +135,16 @@ class LIME(_Perturbation):
         self.n_samples = int(n_samples)
         self._lime = ca.Lime(self._forward, interpretable_model or SkLearnRidge(alpha=1.0), similarity_func)
     def _meta(self): return {'n_samples': self.n_samples, 'n_evals': self.n_samples}
-    def _chunk_scores(self, x, target):
-        z = torch.ones(1, self.features.d, device=x.device)
-        return torch.cat([self._lime.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
-                                               n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
-                          for i in range(len(x))])
 
-# %% ../nbs/08_baselines.ipynb #f209af1a
+# %% ../nbs/08_baselines.ipynb #04fac1bb
+@patch
+def _chunk_scores(self:LIME, x, target):
+    z = torch.ones(1, self.features.d, device=x.device)
+    return torch.cat([self._lime.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
+                                           n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
+                      for i in range(len(x))])
+
+# %% ../nbs/08_baselines.ipynb #d2eede85
 @register('baseline', 'kernel_shap')
 class KernelSHAP(_Perturbation):
     "KernelSHAP (Lundberg & Lee 2017) over the interpretable features, via Captum's `KernelShap`."
@@ -147,13 +157,16 @@ class KernelSHAP(_Perturbation):
         self.n_samples = int(n_samples)
         self._ks = ca.KernelShap(self._forward)
     def _meta(self): return {'n_samples': self.n_samples, 'n_evals': self.n_samples}
-    def _chunk_scores(self, x, target):
-        z = torch.ones(1, self.features.d, device=x.device)
-        return torch.cat([self._ks.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
-                                             n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
-                          for i in range(len(x))])
 
-# %% ../nbs/08_baselines.ipynb #64770071
+# %% ../nbs/08_baselines.ipynb #a09f7bf2
+@patch
+def _chunk_scores(self:KernelSHAP, x, target):
+    z = torch.ones(1, self.features.d, device=x.device)
+    return torch.cat([self._ks.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
+                                         n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
+                      for i in range(len(x))])
+
+# %% ../nbs/08_baselines.ipynb #f0effbf5
 @register('baseline', 'occlusion')
 class Occlusion(_Perturbation):
     "Occlusion (Zeiler & Fergus 2014): the drop in the target probability when each feature alone is removed (Captum's `FeatureAblation`)."
@@ -163,12 +176,15 @@ class Occlusion(_Perturbation):
         super().__init__(blackbox, features, perturbations_per_eval=perturbations_per_eval, **kwargs)
         self._fa = ca.FeatureAblation(self._forward)
     def _meta(self): return {'n_evals': self.features.d + 1}
-    def _chunk_scores(self, x, target):
-        z = torch.ones(len(x), self.features.d, device=x.device)
-        return self._fa.attribute(z, baselines=0., target=target, additional_forward_args=(x,),
-                                  perturbations_per_eval=self.perturbations_per_eval)
 
-# %% ../nbs/08_baselines.ipynb #0d911204
+# %% ../nbs/08_baselines.ipynb #e1db76ad
+@patch
+def _chunk_scores(self:Occlusion, x, target):
+    z = torch.ones(len(x), self.features.d, device=x.device)
+    return self._fa.attribute(z, baselines=0., target=target, additional_forward_args=(x,),
+                              perturbations_per_eval=self.perturbations_per_eval)
+
+# %% ../nbs/08_baselines.ipynb #f6e74ede
 class _ProbModule(nn.Module):
     "A forward function as an `nn.Module` that owns `bb.model`, so DeepLIFT can hook the model's nonlinearities."
     def __init__(self, model:nn.Module, f):
@@ -176,6 +192,7 @@ class _ProbModule(nn.Module):
         self.net, self._f = model, f
     def forward(self, *args): return self._f(*args)
 
+# %% ../nbs/08_baselines.ipynb #43e6d12b
 class _Gradient(Baseline):
     "Shared by the gradient methods: Captum on `bb.forward_grad` (raw inputs, or embeddings for tokens), reduced to the d features."
     needs_grad = True
@@ -194,42 +211,51 @@ class _Gradient(Baseline):
         self._f = self.blackbox.forward_grad if wrt == 'probs' else self.blackbox.logits_grad
         self.layer = (layer or find_embedding(self.blackbox.model)) if self.tokens else None
 
-    def _forward(self, inp:torch.Tensor, ids:torch.Tensor|None=None) -> torch.Tensor:
-        "Differentiable output for raw inputs `inp`, or for token `ids` whose embedding output is replaced by `inp`."
-        if ids is None: return self._f(inp)
-        def swap(module, args, out):
-            if out.shape[0] != inp.shape[0] or out.shape[1] > inp.shape[1] or out.shape[2:] != inp.shape[2:]:
-                raise ValueError(f"the embedding layer output {list(out.shape)} does not fit the attributed embeddings {list(inp.shape)}")
-            return inp[:, :out.shape[1]]
-        h = self.layer.register_forward_hook(swap)
-        try: return self._f(ids)
-        finally: h.remove()
+# %% ../nbs/08_baselines.ipynb #bcb765c3
+@patch
+def _forward(self:_Gradient, inp:torch.Tensor, ids:torch.Tensor|None=None) -> torch.Tensor:
+    "Differentiable output for raw inputs `inp`, or for token `ids` whose embedding output is replaced by `inp`."
+    if ids is None: return self._f(inp)
+    def swap(module, args, out):
+        if out.shape[0] != inp.shape[0] or out.shape[1] > inp.shape[1] or out.shape[2:] != inp.shape[2:]:
+            raise ValueError(f"the embedding layer output {list(out.shape)} does not fit the attributed embeddings {list(inp.shape)}")
+        return inp[:, :out.shape[1]]
+    h = self.layer.register_forward_hook(swap)
+    try: return self._f(ids)
+    finally: h.remove()
 
-    def _inputs(self, x:torch.Tensor):
-        "`(input to attribute, its reference, additional forward args)` for the chunk `x`."
-        if self.tokens:
-            with torch.no_grad():
-                e, ref = self.layer(x), self.layer(torch.full_like(x, self.features.pad_id))
-            return e.detach().clone().requires_grad_(), ref.detach(), (x,)
-        return x.detach().clone().requires_grad_(), self.features.fill(x, self.how or self.features.how), None
+# %% ../nbs/08_baselines.ipynb #1f560497
+@patch
+def _inputs(self:_Gradient, x:torch.Tensor):
+    "`(input to attribute, its reference, additional forward args)` for the chunk `x`."
+    if self.tokens:
+        with torch.no_grad():
+            e, ref = self.layer(x), self.layer(torch.full_like(x, self.features.pad_id))
+        return e.detach().clone().requires_grad_(), ref.detach(), (x,)
+    return x.detach().clone().requires_grad_(), self.features.fill(x, self.how or self.features.how), None
 
-    def _attr(self, inp, ref, target, args) -> torch.Tensor:
-        "Captum attributions shaped like `inp`."
-        raise NotImplementedError
+# %% ../nbs/08_baselines.ipynb #0f48c455
+@patch
+def _attr(self:_Gradient, inp, ref, target, args) -> torch.Tensor:
+    "Captum attributions shaped like `inp`."
+    raise NotImplementedError
 
-    def _grad_mode(self):
-        "cuDNN's RNN kernels cannot run backward in eval mode: switch cuDNN off around the attribution of recurrent models."
-        if self.device is not None and self.device.type == 'cuda' and any(isinstance(m, nn.RNNBase) for m in self.blackbox.model.modules()):
-            return torch.backends.cudnn.flags(enabled=False)
-        return nullcontext()
+@patch
+def _grad_mode(self:_Gradient):
+    "cuDNN's RNN kernels cannot run backward in eval mode: switch cuDNN off around the attribution of recurrent models."
+    if self.device is not None and self.device.type == 'cuda' and any(isinstance(m, nn.RNNBase) for m in self.blackbox.model.modules()):
+        return torch.backends.cudnn.flags(enabled=False)
+    return nullcontext()
 
-    def _chunk_scores(self, x, target):
-        inp, ref, args = self._inputs(x)
-        with self._grad_mode(): a = self._attr(inp, ref, target, args)
-        s = a.sum(-1) if self.tokens else reduce_to_features(a, self.features)
-        return s.abs() if self.abs else s
+# %% ../nbs/08_baselines.ipynb #347d6dd5
+@patch
+def _chunk_scores(self:_Gradient, x, target):
+    inp, ref, args = self._inputs(x)
+    with self._grad_mode(): a = self._attr(inp, ref, target, args)
+    s = a.sum(-1) if self.tokens else reduce_to_features(a, self.features)
+    return s.abs() if self.abs else s
 
-# %% ../nbs/08_baselines.ipynb #7fcaaea1
+# %% ../nbs/08_baselines.ipynb #2683b070
 @register('baseline', 'saliency')
 class Saliency(_Gradient):
     "Saliency (Simonyan et al. 2014): |∂P(t|x)/∂x| summed over each feature's input elements."
@@ -241,10 +267,13 @@ class Saliency(_Gradient):
         self.grad_abs, self.abs = abs, False
         self._m = ca.Saliency(self._forward)
     def _meta(self): return {'n_evals': 1, 'abs': self.grad_abs}
-    def _attr(self, inp, ref, target, args):
-        return self._m.attribute(inp, target=target, abs=self.grad_abs, additional_forward_args=args)
 
-# %% ../nbs/08_baselines.ipynb #68760ab2
+# %% ../nbs/08_baselines.ipynb #7aa0b7a4
+@patch
+def _attr(self:Saliency, inp, ref, target, args):
+    return self._m.attribute(inp, target=target, abs=self.grad_abs, additional_forward_args=args)
+
+# %% ../nbs/08_baselines.ipynb #9c0cb53b
 @register('baseline', 'taylor')
 @register('baseline', 'gradient_x_input')
 class GradientXInput(_Gradient):
@@ -254,9 +283,12 @@ class GradientXInput(_Gradient):
         super().__init__(blackbox, features, **kwargs)
         self._m = ca.InputXGradient(self._forward)
     def _meta(self): return {'n_evals': 1}
-    def _attr(self, inp, ref, target, args): return self._m.attribute(inp, target=target, additional_forward_args=args)
 
-# %% ../nbs/08_baselines.ipynb #f508321a
+# %% ../nbs/08_baselines.ipynb #a0130610
+@patch
+def _attr(self:GradientXInput, inp, ref, target, args): return self._m.attribute(inp, target=target, additional_forward_args=args)
+
+# %% ../nbs/08_baselines.ipynb #0e04a8e9
 @register('baseline', 'integrated_gradients')
 class IntegratedGradients(_Gradient):
     "Integrated Gradients (Sundararajan et al. 2017) from the removed-feature reference, summed over each feature's input elements."
@@ -270,11 +302,14 @@ class IntegratedGradients(_Gradient):
         self.n_steps, self.internal_batch_size = int(n_steps), internal_batch_size
         self._m = ca.IntegratedGradients(self._forward)
     def _meta(self): return {'n_steps': self.n_steps, 'n_evals': self.n_steps}
-    def _attr(self, inp, ref, target, args):
-        return self._m.attribute(inp, baselines=ref, target=target, additional_forward_args=args, n_steps=self.n_steps,
-                                 internal_batch_size=self.internal_batch_size)
 
-# %% ../nbs/08_baselines.ipynb #f56d45a0
+# %% ../nbs/08_baselines.ipynb #ff033426
+@patch
+def _attr(self:IntegratedGradients, inp, ref, target, args):
+    return self._m.attribute(inp, baselines=ref, target=target, additional_forward_args=args, n_steps=self.n_steps,
+                             internal_batch_size=self.internal_batch_size)
+
+# %% ../nbs/08_baselines.ipynb #6cc9dd80
 @register('baseline', 'deeplift')
 class DeepLIFT(_Gradient):
     "DeepLIFT with the rescale rule (Shrikumar et al. 2017) from the removed-feature reference, via Captum's `DeepLift`."
@@ -284,10 +319,13 @@ class DeepLIFT(_Gradient):
         if not isinstance(self.blackbox.model, nn.Module): raise TypeError("DeepLIFT needs a torch nn.Module black box")
         self._m = ca.DeepLift(_ProbModule(self.blackbox.model, self._forward))
     def _meta(self): return {'n_evals': 2}
-    def _attr(self, inp, ref, target, args):
-        with warnings.catch_warnings():
-            warnings.filterwarnings('ignore', message='.*(hooks|non-linear|Setting).*')
-            return self._m.attribute(inp, baselines=ref, target=target, additional_forward_args=args)
+
+# %% ../nbs/08_baselines.ipynb #15e0d0e3
+@patch
+def _attr(self:DeepLIFT, inp, ref, target, args):
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='.*(hooks|non-linear|Setting).*')
+        return self._m.attribute(inp, baselines=ref, target=target, additional_forward_args=args)
 
 # %% ../nbs/08_baselines.ipynb #20c718c2
 @register('baseline', 'random')

@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
     "An argparse parser whose errors are one line on stderr (exit code 2)."
     def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
 
-# %% ../nbs/13_cli.ipynb #f87c1afc
+# %% ../nbs/13_cli.ipynb #ae325ad2
 def _choices_help(run) -> str:
     ch = getattr(run, 'choices', {})
     return '; '.join(f"{k}: {', '.join(map(str, v()))}" for k, v in ch.items())
@@ -39,6 +39,27 @@ def _add_common(p):
     p.add_argument('--out', default=None, metavar='DIR', help="a directory: every result table is written there as <table>.csv (created if missing)")
     p.add_argument('--no-progress', action='store_true', help="hide progress bars")
 
+def _add_bench_options(s):
+    "The options of `amortex bench` beyond the common ones."
+    s.add_argument('--datasets', default=None, help="comma-separated subset of the benchmark's data sets (see above)")
+    s.add_argument('--methods', default=None, help="comma-separated subset of explainers and baselines (see above), e.g. l2x,lime")
+    s.add_argument('--n-train', type=int, default=None, help="training samples per data set (overrides --quick/full; >= 100)")
+    s.add_argument('--n-test', type=int, default=None, help="explained test samples per data set (overrides --quick/full; >= 1)")
+
+# %% ../nbs/13_cli.ipynb #a0dcc907
+def _add_runner_command(sub, kind:str, helptext:str, arg:str):
+    "The subcommand `kind` ('bench' or 'reproduce'): its runner argument `arg`, the common options and its own."
+    runs = _runners(kind)
+    valid = ' | '.join(f"{n} ({_choices_help(r)})" for n, r in runs.items())
+    ex = 'amortex bench synthetic --quick --datasets xor --methods l2x,lime --out results' if kind == 'bench' else 'amortex reproduce aim --quick --parts admission --out results'
+    s = sub.add_parser(kind, help=helptext, description=f"{helptext}. Valid values per {arg}: {valid}.", epilog=f"example: {ex}")
+    s.add_argument(arg, choices=list(runs), help=f"which {'benchmark' if kind == 'bench' else 'paper'}: {', '.join(runs)}")
+    _add_common(s)
+    if kind == 'bench': _add_bench_options(s)
+    else: s.add_argument('--parts', default=None, help="comma-separated parts of the reproduction (default: all; see above)")
+    return s
+
+# %% ../nbs/13_cli.ipynb #14d2e176
 def build_parser() -> argparse.ArgumentParser:
     "The argument parser of the `amortex` command."
     from amortex import __version__
@@ -46,18 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--version', action='version', version=f"amortex {__version__}")
     sub = p.add_subparsers(dest='command', required=True, parser_class=_Parser)
     for kind, helptext, arg in (('bench', "run a benchmark and print its tables", 'name'), ('reproduce', "reproduce a paper's tables (what its tutorial prints)", 'paper')):
-        runs = _runners(kind)
-        valid = ' | '.join(f"{n} ({_choices_help(r)})" for n, r in runs.items())
-        ex = 'amortex bench synthetic --quick --datasets xor --methods l2x,lime --out results' if kind == 'bench' else 'amortex reproduce aim --quick --parts admission --out results'
-        s = sub.add_parser(kind, help=helptext, description=f"{helptext}. Valid values per {arg}: {valid}.", epilog=f"example: {ex}")
-        s.add_argument(arg, choices=list(runs), help=f"which {'benchmark' if kind == 'bench' else 'paper'}: {', '.join(runs)}")
-        _add_common(s)
-        if kind == 'bench':
-            s.add_argument('--datasets', default=None, help="comma-separated subset of the benchmark's data sets (see above)")
-            s.add_argument('--methods', default=None, help="comma-separated subset of explainers and baselines (see above), e.g. l2x,lime")
-            s.add_argument('--n-train', type=int, default=None, help="training samples per data set (overrides --quick/full; >= 100)")
-            s.add_argument('--n-test', type=int, default=None, help="explained test samples per data set (overrides --quick/full; >= 1)")
-        else: s.add_argument('--parts', default=None, help="comma-separated parts of the reproduction (default: all; see above)")
+        _add_runner_command(sub, kind, helptext, arg)
     sub.add_parser('data', help="list the data sets: present locally, or to be downloaded")
     return p
 
@@ -82,7 +92,7 @@ def _check_out(out) -> Path|None:
 def _check_number(name, v, low):
     if v is not None and v < low: raise UsageError(f"{name} must be >= {low}, got {v}")
 
-# %% ../nbs/13_cli.ipynb #b731e9d8
+# %% ../nbs/13_cli.ipynb #ac432678
 def _prepare(args) -> tuple:
     "Validate every argument before any work: returns `(runner, keyword arguments, output directory)`."
     kind = args.command
@@ -101,6 +111,7 @@ def _prepare(args) -> tuple:
         kw.update(n_train=args.n_train, n_test=args.n_test)
     return run, kw, _check_out(args.out)
 
+# %% ../nbs/13_cli.ipynb #85fb54ad
 def _write(tables, out:Path|None):
     if out is None: return
     for name, df in tables.items():

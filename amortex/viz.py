@@ -13,7 +13,7 @@ from .core import Explanation
 # %% auto #0
 __all__ = ['plot_rank_boxes', 'plot_times', 'plot_image_explanations', 'text_html', 'explanation_text_html']
 
-# %% ../nbs/11_viz.ipynb #73aa8221
+# %% ../nbs/11_viz.ipynb #653a8337
 def plot_rank_boxes(per_sample:dict, # {method: [n] median ranks of the true features}
                     optimum:float|None=None, # the best possible median rank, drawn as a dashed line
                     title:str='', ax=None):
@@ -26,6 +26,7 @@ def plot_rank_boxes(per_sample:dict, # {method: [n] median ranks of the true fea
     ax.set_ylabel('median rank of true features'); ax.set_title(title)
     return ax
 
+# %% ../nbs/11_viz.ipynb #defb3b02
 def plot_times(times:dict, # {data set: {method: seconds}} total clock time (training + explaining)
                title:str='clock time', ax=None):
     "Grouped bars of clock time on a log scale (L2X Fig. 2)."
@@ -38,7 +39,7 @@ def plot_times(times:dict, # {data set: {method: seconds}} total clock time (tra
     ax.set_ylabel('seconds (log scale)'); ax.set_title(title); ax.legend(fontsize=7, ncol=2)
     return ax
 
-# %% ../nbs/11_viz.ipynb #725f408d
+# %% ../nbs/11_viz.ipynb #586a24df
 def plot_image_explanations(x:torch.Tensor, # images `[B, C, H, W]` in [0, 1]
                             expl:Explanation, # their explanations (patch or pixel features)
                             k:int, # features to show
@@ -59,6 +60,7 @@ def plot_image_explanations(x:torch.Tensor, # images `[B, C, H, W]` in [0, 1]
         for a in axes[:, i]: a.axis('off')
     return axes
 
+# %% ../nbs/11_viz.ipynb #7091212d
 def text_html(words:list[str], # the tokens of one text
               selected, # bool per token (or the set of selected positions)
               scores=None, # optional scores per token, shown as the highlight's strength
@@ -76,6 +78,7 @@ def text_html(words:list[str], # the tokens of one text
         else: out.append(w)
     return '<p style="line-height: 1.6">' + ' '.join(out) + '</p>'
 
+# %% ../nbs/11_viz.ipynb #4149349f
 def explanation_text_html(expl:Explanation, i:int, k:int, title:str='') -> str:
     "The i-th text of a token explanation (its ids in `expl.x`) with its top-k words highlighted."
     f = expl.features

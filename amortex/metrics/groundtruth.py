@@ -11,7 +11,7 @@ from .base import check_scores
 # %% auto #0
 __all__ = ['average_ranks', 'median_rank', 'true_feature_recall']
 
-# %% ../../nbs/09c_metrics.groundtruth.ipynb #1e5553ef
+# %% ../../nbs/09c_metrics.groundtruth.ipynb #7f6c3fce
 def _relevant(expl:Explanation, relevant) -> torch.Tensor:
     "Check `relevant` (bool `[B, d]`, or `[d]` shared by all samples) against `expl`; return it as bool on expl's device."
     check_scores(expl)
@@ -28,12 +28,14 @@ def _scores(expl:Explanation, absolute:bool=False) -> torch.Tensor:
     s = expl.target_scores.float()
     return s.abs() if absolute else s
 
+# %% ../../nbs/09c_metrics.groundtruth.ipynb #efcce3e5
 def average_ranks(scores:torch.Tensor) -> torch.Tensor:
     "Ranks `[B, d]` of each row of `scores` (1 = highest), tied entries sharing the mean of their ranks."
     s = scores.float().contiguous(); asc = s.sort(1).values.contiguous()
     above = torch.searchsorted(asc, s, right=True); below = torch.searchsorted(asc, s, right=False)
     return (s.shape[1] - above) + (above - below + 1) / 2
 
+# %% ../../nbs/09c_metrics.groundtruth.ipynb #5c7061a9
 def median_rank(expl:Explanation, # the explanations to judge
                 relevant:torch.Tensor, # bool `[B, d]`: each sample's truly relevant features (or `[d]`, shared)
                 ties:str='average', # 'average' (tied features share their mean rank) or 'index' (`expl.ranks()`)
@@ -51,6 +53,7 @@ def median_rank(expl:Explanation, # the explanations to judge
     med = (srt.gather(1, lo) + srt.gather(1, hi))[:, 0] / 2
     return med.masked_fill(n == 0, float('nan'))
 
+# %% ../../nbs/09c_metrics.groundtruth.ipynb #a0da2f4e
 def true_feature_recall(expl:Explanation, # the explanations to judge
                         relevant:torch.Tensor, # bool `[B, d]` (or `[d]`)
                         k:int, # size of the selection
