@@ -114,11 +114,19 @@ class _Perturbation(Baseline):
         if how is not None: features._check_how(how)
         self.how, self.perturbations_per_eval = how, int(perturbations_per_eval)
 
-# %% ../nbs/08_baselines.ipynb #eef789bc
+# %% ../nbs/08_baselines.ipynb #dde8b480
 @patch
 def _forward(self:_Perturbation, z:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     "Black-box probabilities `[n, C]` for the inputs `x` `[n, ...]` with features kept where `z > 0.5`."
     return self.blackbox(self.features.hard(x, (z > 0.5).float(), self.how))
+
+@patch
+def _per_sample(self:_Perturbation, method, x:torch.Tensor, target:torch.Tensor) -> torch.Tensor:
+    "Captum's surrogate `method` (LIME, KernelSHAP) run once per sample of the chunk, on the all-ones point of the interpretable space."
+    z = torch.ones(1, self.features.d, device=x.device)
+    return torch.cat([method.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
+                                       n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
+                      for i in range(len(x))])
 
 # %% ../nbs/08_baselines.ipynb #b4284460
 @register('baseline', 'lime')
@@ -136,13 +144,9 @@ class LIME(_Perturbation):
         self._lime = ca.Lime(self._forward, interpretable_model or SkLearnRidge(alpha=1.0), similarity_func)
     def _meta(self): return {'n_samples': self.n_samples, 'n_evals': self.n_samples}
 
-# %% ../nbs/08_baselines.ipynb #04fac1bb
+# %% ../nbs/08_baselines.ipynb #37621f95
 @patch
-def _chunk_scores(self:LIME, x, target):
-    z = torch.ones(1, self.features.d, device=x.device)
-    return torch.cat([self._lime.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
-                                           n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
-                      for i in range(len(x))])
+def _chunk_scores(self:LIME, x, target): return self._per_sample(self._lime, x, target)
 
 # %% ../nbs/08_baselines.ipynb #d2eede85
 @register('baseline', 'kernel_shap')
@@ -158,13 +162,9 @@ class KernelSHAP(_Perturbation):
         self._ks = ca.KernelShap(self._forward)
     def _meta(self): return {'n_samples': self.n_samples, 'n_evals': self.n_samples}
 
-# %% ../nbs/08_baselines.ipynb #a09f7bf2
+# %% ../nbs/08_baselines.ipynb #385fa49e
 @patch
-def _chunk_scores(self:KernelSHAP, x, target):
-    z = torch.ones(1, self.features.d, device=x.device)
-    return torch.cat([self._ks.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
-                                         n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
-                      for i in range(len(x))])
+def _chunk_scores(self:KernelSHAP, x, target): return self._per_sample(self._ks, x, target)
 
 # %% ../nbs/08_baselines.ipynb #f0effbf5
 @register('baseline', 'occlusion')

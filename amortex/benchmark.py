@@ -72,11 +72,12 @@ def synthetic_methods(dataset:str='xor', quick:bool=True) -> list[str]:
     task = BenchTask(dataset, 'synthetic', load(dataset, 'test', n=1).features, 2, SYNTHETIC_K[dataset], size_name(quick), 0)
     return list(amortized_methods(task)) + list(BASELINES)
 
-# %% ../nbs/12_benchmark.ipynb #454d04b6
+# %% ../nbs/12_benchmark.ipynb #becb4032
 def _check_names(kind, asked, known):
     bad = [a for a in asked if a not in known]
     if bad: raise ValueError(f"unknown {kind} {bad}; known: {', '.join(known)}")
 
+# %% ../nbs/12_benchmark.ipynb #f8bcdaf7
 def synthetic_one(dataset:str, # one of `SYNTHETIC`
                   methods=None, # subset of `synthetic_methods()` (default: all)
                   quick:bool=False, seed:int=0, device=None, progress:bool=True,
@@ -112,7 +113,7 @@ def synthetic_one(dataset:str, # one of `SYNTHETIC`
                     n_train=size['n_train'], n_test=size['n_test'], how='zero')
     return df
 
-# %% ../nbs/12_benchmark.ipynb #3e78dfe0
+# %% ../nbs/12_benchmark.ipynb #35a3da77
 @register('runner', 'bench/synthetic')
 def run_synthetic(datasets=None, # subset of `SYNTHETIC` (default: all four)
                   methods=None, # subset of the registered explainers with benchmark defaults and `BASELINES` (default: all)
@@ -133,8 +134,9 @@ def run_synthetic(datasets=None, # subset of `SYNTHETIC` (default: all four)
 
 run_synthetic.choices = {'datasets': lambda: list(SYNTHETIC_K), 'methods': lambda: synthetic_methods('xor', True)}
 
+# %% ../nbs/12_benchmark.ipynb #5c4d5500
 def _show_synthetic(df):
-    show(f"black box test accuracy {df.attrs['blackbox_test_acc']:.3f}", df,
+    show(f"-- {df.attrs['dataset']}: results on the test samples (black box test accuracy {df.attrs['blackbox_test_acc']:.3f})", df,
          ['median_rank_mean', 'median_rank_median', 'posthoc_accuracy', 'fit_s', 'explain_s_per_sample'])
 
 # %% ../nbs/12_benchmark.ipynb #a1c179d4

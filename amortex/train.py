@@ -241,12 +241,16 @@ def _resume(self:Trainer, path, gen) -> int:
     _set_rng_state(ck['rng'], gen)
     return ck['epoch']
 
-# %% ../nbs/06_train.ipynb #b3ef49ab
+# %% ../nbs/06_train.ipynb #9a840b6e
+def _has_batchnorm(module) -> bool: return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in module.modules())
+
 @patch
 def _epoch(self:Trainer, module, train, gen) -> dict:
     "One pass over `train`; returns the mean of each logged value."
     sums, count = {}, 0
-    bar = tqdm(iterate_batches(train, self.batch_size, shuffle=True, generator=gen), total=self.n_batches,
+    # a BatchNorm layer cannot train on a batch of one: a last batch of a single sample is left out of that epoch
+    drop = train[0].shape[0] % self.batch_size == 1 and train[0].shape[0] > 1 and _has_batchnorm(module)
+    bar = tqdm(iterate_batches(train, self.batch_size, shuffle=True, generator=gen, drop_last=drop), total=self.n_batches - drop,
                desc=f"{self.desc}: epoch {self.epoch+1}/{self.max_epochs}", disable=not self.progress, leave=False)
     try:
         for batch in bar:

@@ -30,8 +30,8 @@ TASKS = {
 }
 
 
-def run(task, n_test=300, seed=0, progress=False):
-    t = TASKS[task]
+def run(task, n_test=300, seed=0, progress=False, k=None):
+    t = dict(TASKS[task], **({'k': k} if k else {}))
     bb = get_blackbox(t['blackbox'], t['dataset'], progress=progress, verbose=True, **t['data'])
     train, test = load(t['dataset'], 'train', **t['data']), load(t['dataset'], 'test', **t['data'])
     train, test = subset(train, t['n_train'], seed), subset(test, n_test, seed)
@@ -52,14 +52,15 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--tasks', default='mnist10,adult_rf')
     p.add_argument('--n-test', type=int, default=300)
+    p.add_argument('--k', type=int, default=None, help="override the task's k")
     p.add_argument('--out', default=None, help="a directory for the CSV tables")
     a = p.parse_args()
     for task in a.tasks.split(','):
-        df = run(task, a.n_test)
+        df = run(task, a.n_test, k=a.k)
         at = df.attrs
         show(f"== {task}: {at['C']} classes, k={at['k']}, removed features -> {at['how']}; black box test accuracy {at['bb_acc']:.3f}; "
              f"explainers trained on {at['n_train']:,}, scored on {at['n_test']} test samples", df,
              ['posthoc_accuracy', 'fit_s', 'explain_s_per_sample'])
         gap = {m: 100 * (df.loc['lime', 'posthoc_accuracy'] - df.loc[m, 'posthoc_accuracy']) for m in ('l2x', 'aim')}
         print(f"LIME minus default explainer, points of post-hoc accuracy: " + ', '.join(f"{m} {g:+.1f}" for m, g in gap.items()))
-        if a.out: df.to_csv(f"{a.out}/defaults_{task}.csv")
+        if a.out: df.to_csv(f"{a.out}/defaults_{task}_k{at['k']}.csv")

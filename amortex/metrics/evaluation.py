@@ -18,7 +18,7 @@ from .base import Metric, metric, bb_probs
 # %% auto #0
 __all__ = ['explain_time', 'time_per_sample', 'evaluate']
 
-# %% ../../nbs/09e_metrics.evaluation.ipynb #ef0e574b
+# %% ../../nbs/09e_metrics.evaluation.ipynb #79a88bbc
 def _sync():
     "Wait for queued CUDA work, so wall-clock timings are honest."
     if torch.cuda.is_available() and torch.cuda.is_initialized(): torch.cuda.synchronize()
@@ -38,13 +38,14 @@ def explain_time(explainer, # anything with `explain(x, target=None) -> Explanat
         _sync(); best = min(best, time.perf_counter() - t0)
     return best / n
 
+# %% ../../nbs/09e_metrics.evaluation.ipynb #3fe14072
 def time_per_sample(explainer=None, x=None, batch_size=None, explain_s=None) -> float:
     "The explain time per sample `evaluate` measured (`explain_s`), else a fresh `explain_time` (the registered `time_per_sample`)."
     if explain_s is not None: return explain_s
     if explainer is None or x is None: raise ValueError("time_per_sample needs an explainer and inputs")
     return explain_time(explainer, x, batch_size)
 
-# %% ../../nbs/09e_metrics.evaluation.ipynb #effc590c
+# %% ../../nbs/09e_metrics.evaluation.ipynb #771f1638
 def _data(data):
     "(x, relevant, default k) of a tensor, a tuple or a data set object."
     x, _ = as_xy(data, name='data')
@@ -66,6 +67,7 @@ def _named(explainers) -> dict:
     if not named: raise ValueError("no explainers to evaluate")
     return named
 
+# %% ../../nbs/09e_metrics.evaluation.ipynb #02e04130
 @contextmanager
 def _quiet(ex):
     "Silence an explainer's own progress bar (and a wrapped one's) while `evaluate` shows one bar for the same samples."
@@ -122,7 +124,32 @@ def _scores_of(ms, expls, x, k, ex, ctx0, batch_size, repeats, seed) -> dict:
         out[m.name] = torch.stack(draws).mean(0)
     return out
 
-# %% ../../nbs/09e_metrics.evaluation.ipynb #ced2487b
+# %% ../../nbs/09e_metrics.evaluation.ipynb #ff6d4b73
+def _request(ms, data, k, n, repeats):
+    "Checked `(x, relevant, ks, N)` of an `evaluate` call: every metric's needs are met before anything is explained."
+    x, relevant, k_data = _data(data)
+    ks = [k_data if k is None else k] if k is None or isinstance(k, (int, np.integer)) else list(k)
+    if not (isinstance(repeats, int) and repeats >= 1): raise ValueError(f"repeats must be an integer >= 1, got {repeats!r}")
+    N = x.shape[0] if n is None else min(int(n), x.shape[0])
+    if N < 1: raise ValueError("no samples to evaluate")
+    if relevant is not None:
+        relevant = torch.as_tensor(relevant)[:N]
+        if relevant.shape[0] != N: raise ValueError(f"relevant has {relevant.shape[0]} rows for {N} samples")
+    for m in ms:
+        if m.uses_k and ks[0] is None: raise ValueError(f"metric {m.name!r} needs k: pass k= (or a data set with .k)")
+        if 'relevant' in m.needs and relevant is None: raise ValueError(f"metric {m.name!r} needs the truly relevant features: data has no .relevant")
+    return x[:N], relevant, ks, N
+
+def _frame(rows, ks, ms, how, N, repeats) -> pd.DataFrame:
+    "The table: one row per explainer (per explainer and k for several k), with what it was computed with in `attrs`."
+    df = pd.DataFrame.from_dict(rows, orient='index')
+    if len(ks) == 1: df.index.name = 'explainer'
+    else: df.index = pd.MultiIndex.from_tuples(list(rows), names=['explainer', 'k'])
+    df.attrs.update(k=ks[0] if len(ks) == 1 else ks, how=how if how is None or isinstance(how, str) else 'baseline tensor',
+                    higher_is_better={m.name: m.higher_is_better for m in ms}, n=N, repeats=repeats)
+    return df
+
+# %% ../../nbs/09e_metrics.evaluation.ipynb #0e70a878
 def evaluate(explainers, # {name: explainer or Explanation} (or a list of explainers, named by `.name`)
              blackbox, # black box: `bb(x) -> probs [B, C]`
              data, # inputs: tensor, (x, y[, relevant]) tuple, or data set with `.x` (`.relevant`, `.k` optional)
@@ -140,18 +167,7 @@ def evaluate(explainers, # {name: explainer or Explanation} (or a list of explai
     "Benchmark table: a row per explainer (and k), a column per metric summary, plus `explain_s_per_sample` and `fit_s`."
     ms = [metric(m) for m in ((metrics,) if isinstance(metrics, (str, Metric)) else metrics)]  # unknown names fail here, first
     named = _named(explainers)
-    x, relevant, k_data = _data(data)
-    ks = [k_data if k is None else k] if k is None or isinstance(k, (int, np.integer)) else list(k)
-    if not (isinstance(repeats, int) and repeats >= 1): raise ValueError(f"repeats must be an integer >= 1, got {repeats!r}")
-    N = x.shape[0] if n is None else min(int(n), x.shape[0])
-    if N < 1: raise ValueError("no samples to evaluate")
-    x = x[:N]
-    if relevant is not None:
-        relevant = torch.as_tensor(relevant)[:N]
-        if relevant.shape[0] != N: raise ValueError(f"relevant has {relevant.shape[0]} rows for {N} samples")
-    for m in ms:
-        if m.uses_k and ks[0] is None: raise ValueError(f"metric {m.name!r} needs k: pass k= (or a data set with .k)")
-        if 'relevant' in m.needs and relevant is None: raise ValueError(f"metric {m.name!r} needs the truly relevant features: data has no .relevant")
+    x, relevant, ks, N = _request(ms, data, k, n, repeats)
     ctx0 = dict(bb=blackbox, how=how, chunk=batch_size, probs=bb_probs(blackbox, x, batch_size), relevant=relevant, batch_size=batch_size, **metric_kw)
     rows, values = {}, {}
     for name, ex in named.items():
@@ -160,15 +176,9 @@ def evaluate(explainers, # {name: explainer or Explanation} (or a list of explai
         for kk in ks:
             vals = {**fixed, **_scores_of([m for m in ms if m.per_sample and m.uses_k], expls, x, kk, ex, ctx0, batch_size, repeats, seed)}
             row = {'n': N}
-            for m in ms:
-                if m.per_sample: row.update(m.summarize(vals[m.name]))
-                else: row.update(m.summarize(m(**{**ctx0, 'k': kk, 'explainer': ex, 'x': x, 'explain_s': secs})))
+            for m in ms: row.update(m.summarize(vals[m.name] if m.per_sample else m(**{**ctx0, 'k': kk, 'explainer': ex, 'x': x, 'explain_s': secs})))
             row['explain_s_per_sample'], row['fit_s'] = secs, _fit_s(ex)
             key = name if len(ks) == 1 else (name, kk)
             rows[key], values[key] = row, vals
-    df = pd.DataFrame.from_dict(rows, orient='index')
-    if len(ks) == 1: df.index.name = 'explainer'
-    else: df.index = pd.MultiIndex.from_tuples(list(rows), names=['explainer', 'k'])
-    df.attrs.update(k=ks[0] if len(ks) == 1 else ks, how=how if how is None or isinstance(how, str) else 'baseline tensor',
-                    higher_is_better={m.name: m.higher_is_better for m in ms}, n=N, repeats=repeats)
+    df = _frame(rows, ks, ms, how, N, repeats)
     return (df, values) if per_sample else df

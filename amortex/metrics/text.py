@@ -49,16 +49,21 @@ def topk_words(expl:Explanation, # a token explanation ([B, d] or [B, d, C]: the
     itos = expl.features.vocab.itos
     return [[itos[i] for i, o in zip(r, m) if o] for r, m in zip(sel.tolist(), ok.tolist())]
 
-# %% ../../nbs/09d_metrics.text.ipynb #bdc2bccb
+# %% ../../nbs/09d_metrics.text.ipynb #0ed34a53
+def _nltk(corpus:str, what:str, read):
+    "`read()` an NLTK corpus, or a `LookupError` that says where to put it."
+    try: return read()
+    except LookupError as e:
+        raise LookupError(f"NLTK's {what} is missing: point NLTK_DATA at a folder holding corpora/{corpus}(.zip), "
+                          f"or run nltk.download('{corpus}')") from e
+
 @lru_cache(maxsize=None)
 def english_stopwords() -> frozenset:
     "NLTK's English stopword list (from `$NLTK_DATA`), as a frozenset."
-    try:
+    def read():
         from nltk.corpus import stopwords
         return frozenset(stopwords.words('english'))
-    except LookupError as e:
-        raise LookupError("NLTK's English stopwords are missing: point NLTK_DATA at a folder holding corpora/stopwords(.zip), "
-                          "or run nltk.download('stopwords')") from e
+    return _nltk('stopwords', 'English stopword list', read)
 
 @lru_cache(maxsize=200_000)
 def is_punctuation(word:str) -> bool:
@@ -83,16 +88,14 @@ def purity(expl:Explanation, # token explanations ([B, d], or [B, d, C]: the tar
     out = [sum(contaminated(w, sw) for w in ws) / len(ws) if ws else float('nan') for ws in topk_words(expl, k, x)]
     return torch.tensor(out, dtype=torch.float)
 
-# %% ../../nbs/09d_metrics.text.ipynb #3f24f41e
+# %% ../../nbs/09d_metrics.text.ipynb #a120f78b
 @lru_cache(maxsize=None)
 def _wordnet():
-    try:
+    def read():
         from nltk.corpus import wordnet as wn
         wn.ensure_loaded()
         return wn
-    except LookupError as e:
-        raise LookupError("NLTK's WordNet is missing: point NLTK_DATA at a folder holding corpora/wordnet(.zip), "
-                          "or run nltk.download('wordnet')") from e
+    return _nltk('wordnet', 'WordNet', read)
 
 @lru_cache(maxsize=200_000)
 def wordnet_synsets(word:str) -> frozenset:

@@ -107,7 +107,7 @@ AIM_SIZES = {
 def _epochs(v, ds):
     return v.get(ds) if isinstance(v, dict) else v
 
-# %% ../../nbs/12c_reproduce.aim.ipynb #73a1c847
+# %% ../../nbs/12c_reproduce.aim.ipynb #bd2d80d8
 def aim_blackbox(task:str, # an AIM text or image task ('imdb', ..., 'fashion_mnist')
                  quick:bool=False, seed:int=0, device=None, progress:bool=True,
                  blackbox:str|None=None, # another zoo black box for the task's data
@@ -128,6 +128,7 @@ def fit_l2x(bb, train, valid, k:int, epochs, seed:int=0, device=None, progress:b
     st = overlay(L2X_TEXT if train.features.kind == 'tokens' else L2X_OTHER, {'k': ours(k, 'the K of the table'), 'epochs': epochs}, overrides)
     return fit_explainer('l2x', bb, train, valid, st, seed=seed, device=device, progress=progress)
 
+# %% ../../nbs/12c_reproduce.aim.ipynb #5e125748
 def text_data(task:str, quick:bool=False, seed:int=0):
     "(train, valid, test) of an AIM text task: a seeded 10% of the training split held out unless the data set has a validation split; sizes of `quick`."
     t = settings_for(AIM_TEXT, task, 'AIM text task'); s = AIM_SIZES[size_name(quick)]['text']
@@ -160,7 +161,7 @@ def _table2(ex, bb, ev, n_test, pool, progress, task, paper_t2):
     ours_['time_min'] = (ours_['fit_s'].fillna(0) + n_test * ours_['explain_s_per_sample']) / 60
     return side_by_side(ours_, paper_t2, list(_T2_NAMES.values()) + ['time_min'])
 
-# %% ../../nbs/12c_reproduce.aim.ipynb #c1b3b6dd
+# %% ../../nbs/12c_reproduce.aim.ipynb #c45b6931
 def _table5(aim, lime, bb, ev, n_class, seed, progress, task, C):
     "Table 5: class-specific faithfulness per class and pairwise IoU (%), AIM from W_x's columns, LIME from one run per class."
     ex = {'aim': (aim, ev)}
@@ -173,6 +174,7 @@ def _table5(aim, lime, bb, ev, n_class, seed, progress, task, C):
         if pp: rows[f'{m} (paper)'] = {**{f'class {c}': v for c, v in enumerate(pp[0])}, 'pairwise IoU': pp[1], 'n': float('nan')}
     return pd.DataFrame(rows).T
 
+# %% ../../nbs/12c_reproduce.aim.ipynb #108ec770
 def _table11(aim, l2x, bb, ev, ks, progress, task):
     "Table 11: one AIM model at every K against L2X retrained per K (purity, brevity, faithfulness)."
     ms = ('purity', 'brevity', 'posthoc_accuracy')

@@ -39,7 +39,7 @@ def holdout(ds, frac:float=0.1, seed:int=0):
     n = int(len(ds) * frac)
     return ds.subset(perm[n:].sort().values), ds.subset(perm[:n].sort().values)
 
-# %% ../../nbs/12a_reproduce.common.ipynb #7a7a7053
+# %% ../../nbs/12a_reproduce.common.ipynb #3107be10
 def settings_for(table:dict, # {data set: {setting: value}}
                  key:str, # the data set (or task) asked for
                  what:str='data set', # named in the error
@@ -59,6 +59,7 @@ def _params(klass, meth:str) -> set:
         if not any(p.kind == p.VAR_KEYWORD for p in ps.values()): break
     return out
 
+# %% ../../nbs/12a_reproduce.common.ipynb #a0aaa6b8
 def _split_settings(klass, settings:dict) -> tuple[dict, dict]:
     "(constructor arguments, `fit` arguments) of plain `settings` for the explainer class `klass`."
     init_params = _params(klass, '__init__') - {'self', 'features', 'n_classes'}
@@ -80,7 +81,7 @@ def fit_explainer(name:str, # a registered explainer ('l2x', 'aim', ...)
     ex.fit(blackbox, train, valid, **{'seed': seed, 'device': device, 'progress': progress, **fit})
     return ex
 
-# %% ../../nbs/12a_reproduce.common.ipynb #8ab5c514
+# %% ../../nbs/12a_reproduce.common.ipynb #da9cd6f2
 def _fmt(col:str):
     "The number format of a column, by its name."
     if col == 'n' or col.endswith('_count'): return lambda v: f"{int(v):d}"
@@ -98,6 +99,7 @@ def format_table(df:pd.DataFrame, cols=None) -> str:
     with pd.option_context('display.width', 200, 'display.max_columns', 40, 'display.max_colwidth', 40):
         return out.to_string()
 
+# %% ../../nbs/12a_reproduce.common.ipynb #58ccfcbb
 def legend(higher_is_better:dict, cols=None) -> str:
     "'↑ higher is better: …; ↓ lower is better: …' for the metrics among `cols`."
     hib = {k: v for k, v in higher_is_better.items() if cols is None or any(str(c).startswith(k) for c in cols)}
