@@ -75,3 +75,19 @@ def test_reproduce_aim_tabular_writes_csv(tmp_path, capsys):
 def test_reproduce_aim_rejects_unknown_part(capsys):
     assert main(['reproduce', 'aim', '--quick', '--parts', 'cifar10', '--no-progress']) == 2
     assert "unknown part 'cifar10'; valid: imdb, hatexplain, ag_news" in capsys.readouterr().err
+
+
+def test_data_lists_what_is_here(capsys):
+    assert main(['data']) == 0
+    out = capsys.readouterr().out
+    assert 'data root:' in out and 'cache:' in out
+    lines = {l.split()[0]: l for l in out.splitlines()[3:] if l.strip()}
+    assert 'generated in code' in lines['xor'] and 'scikit-learn' in lines['wine']
+    # every data set is listed with a status; files in the data root are reported as here
+    assert {'mnist', 'imdb', 'adult', 'cifar10'} <= set(lines)
+    if os.path.exists(os.path.join(os.environ.get('AMORTEX_DATA', ''), 'aclImdb_v1.tar.gz')): assert ' here ' in lines['imdb']
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as e: main(['--version'])
+    assert e.value.code == 0 and capsys.readouterr().out.startswith('amortex 0.')
