@@ -9,15 +9,12 @@ from pathlib import Path
 from .core import REGISTRY, lookup, get_device
 
 # %% auto #0
-__all__ = ['RUNNER_MODULES', 'UsageError', 'build_parser', 'main']
+__all__ = ['UsageError', 'build_parser', 'main']
 
-# %% ../nbs/13_cli.ipynb #db2eec49
-RUNNER_MODULES = ('amortex.benchmark', 'amortex.reproduce.l2x', 'amortex.reproduce.aim')  # imported to register their runners
-
+# %% ../nbs/13_cli.ipynb #1eec0261
 def _runners(prefix:str) -> dict:
     "`{name: runner}` of the registered runners `prefix/<name>`."
-    import importlib
-    for m in RUNNER_MODULES: importlib.import_module(m)
+    import amortex.benchmark, amortex.reproduce.l2x, amortex.reproduce.aim  # noqa: F401 (importing them registers their runners)
     return {k.split('/', 1)[1]: v for k, v in sorted(REGISTRY['runner'].items()) if k.startswith(prefix + '/')}
 
 class UsageError(ValueError):

@@ -12,7 +12,8 @@ import torch
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['SOURCES', 'data_root', 'cache_dir', 'DataNotFoundError', 'ChecksumError', 'fetch', 'find_file']
+__all__ = ['SOURCES', 'data_root', 'cache_dir', 'DataNotFoundError', 'ChecksumError', 'fetch', 'find_file', 'find_first',
+           'fingerprint', 'atomic_write', 'cached']
 
 # %% ../../nbs/02a_data.io.ipynb #ae45971a
 def data_root() -> Path:
@@ -138,8 +139,8 @@ def find_file(relpath:str, # path relative to the data root, e.g. 'MNIST/raw/tra
         raise DataNotFoundError(f"data file {relpath!r} is neither in the data root ({root}) nor in the cache ({cache}), "
                                 f"and downloading it from {url} failed ({type(e).__name__}: {e}). {hint}") from e
 
-# %% ../../nbs/02a_data.io.ipynb #37613d85
-def _find_first(*relpaths:str) -> Path:
+# %% ../../nbs/02a_data.io.ipynb #5c664501
+def find_first(*relpaths:str) -> Path:
     "The first of `relpaths` found in the root or the cache; otherwise download the first one that has a source."
     for rp in relpaths:
         try: return find_file(rp, download=False)
@@ -148,10 +149,10 @@ def _find_first(*relpaths:str) -> Path:
         if rp in SOURCES: return find_file(rp)
     return find_file(relpaths[0])
 
-# %% ../../nbs/02a_data.io.ipynb #a2cc9e04
+# %% ../../nbs/02a_data.io.ipynb #d339036e
 _CACHE_VERSION = 1  # bump when parsing or the tokenizer changes: every cached corpus / tensor file is rebuilt
 
-def _fingerprint(*parts) -> str:
+def fingerprint(*parts) -> str:
     "Short hash of files (path, size, mtime) and other values."
     h = hashlib.sha1(str(_CACHE_VERSION).encode())
     for p in parts:
@@ -160,14 +161,14 @@ def _fingerprint(*parts) -> str:
         else: h.update(repr(p).encode())
     return h.hexdigest()[:12]
 
-def _atomic_write(path:Path, write:Callable[[str], Any]):
+def atomic_write(path:Path, write:Callable[[str], Any]):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + '.', suffix='.tmp'); os.close(fd)
     try: write(tmp); os.replace(tmp, path)
     except BaseException: Path(tmp).unlink(missing_ok=True); raise
 
-# %% ../../nbs/02a_data.io.ipynb #c0c200f4
-def _cached(path:Path, build:Callable[[], Any], kind:str='torch'):
+# %% ../../nbs/02a_data.io.ipynb #6bd77a4b
+def cached(path:Path, build:Callable[[], Any], kind:str='torch'):
     "Load `path` (torch or json) if it exists and reads, else `build()` it and save it there."
     if path.exists():
         try:
@@ -179,6 +180,6 @@ def _cached(path:Path, build:Callable[[], Any], kind:str='torch'):
     if kind == 'json':
         def _w(t):
             with open(t, 'w', encoding='utf-8') as f: json.dump(obj, f)
-        _atomic_write(path, _w)
-    else: _atomic_write(path, lambda t: torch.save(obj, t))
+        atomic_write(path, _w)
+    else: atomic_write(path, lambda t: torch.save(obj, t))
     return obj

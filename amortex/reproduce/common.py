@@ -13,8 +13,8 @@ from ..core import lookup, seed_everything, get_device, untag, Setting, settings
 import amortex.explainers  # registers every amortized explainer, for fit_explainer
 
 # %% auto #0
-__all__ = ['SIZES', 'size_name', 'subset', 'holdout', 'settings_for', 'fit_explainer', 'format_table', 'legend', 'show',
-           'side_by_side', 'print_settings', 'timed', 'settings_line']
+__all__ = ['SIZES', 'size_name', 'subset', 'holdout', 'check_names', 'settings_for', 'fit_explainer', 'format_table', 'legend',
+           'show', 'side_by_side', 'print_settings', 'timed', 'settings_line']
 
 # %% ../../nbs/12a_reproduce.common.ipynb #15526c79
 SIZES = ('quick', 'full')
@@ -39,7 +39,13 @@ def holdout(ds, frac:float=0.1, seed:int=0):
     n = int(len(ds) * frac)
     return ds.subset(perm[n:].sort().values), ds.subset(perm[:n].sort().values)
 
-# %% ../../nbs/12a_reproduce.common.ipynb #3107be10
+# %% ../../nbs/12a_reproduce.common.ipynb #16575836
+def check_names(what:str, # e.g. 'parts', 'methods'
+                asked, known):
+    "Raise a `ValueError` naming the unknown entries of `asked` and the known ones."
+    bad = [a for a in asked if a not in known]
+    if bad: raise ValueError(f"unknown {what} {bad}; known: {', '.join(map(str, known))}")
+
 def settings_for(table:dict, # {data set: {setting: value}}
                  key:str, # the data set (or task) asked for
                  what:str='data set', # named in the error
