@@ -30,17 +30,20 @@ TASKS = {
 }
 
 
-def run(task, n_test=300, seed=0, progress=False, k=None):
+def run(task, n_test=300, seed=0, progress=False, k=None, methods=('l2x', 'aim')):
     t = dict(TASKS[task], **({'k': k} if k else {}))
     bb = get_blackbox(t['blackbox'], t['dataset'], progress=progress, verbose=True, **t['data'])
     train, test = load(t['dataset'], 'train', **t['data']), load(t['dataset'], 'test', **t['data'])
     train, test = subset(train, t['n_train'], seed), subset(test, n_test, seed)
     C, k, ex = bb.n_classes, t['k'], {}
-    for name, make in (('l2x', lambda: L2X(train.features, C, k=k)), ('aim', lambda: AIM(train.features, C))):
+    makers = {'l2x': lambda: L2X(train.features, C, k=k), 'aim': lambda: AIM(train.features, C)}
+    for name in methods:
+        make = makers[name]
         seed_everything(seed)
         ex[name] = make()
         t0 = time.time(); h = ex[name].fit(bb, train, progress=progress)
-        print(f"{task}: {name} default fit: {len(h)} epochs, {h.steps} steps, stopped by {h.stopped}, {time.time() - t0:.0f} s")
+        extra = f", objective {ex[name].objective_}" if name == 'l2x' else ''
+        print(f"{task}: {name} default fit: {len(h)} epochs, {h.steps} steps, stopped by {h.stopped}, {time.time() - t0:.0f} s{extra}", flush=True)
     ex['lime'] = baseline('lime', bb, test.features, seed=seed)
     ex['random'] = baseline('random', bb, test.features, seed=seed)
     df = evaluate(ex, bb, test, metrics=('posthoc_accuracy',), k=k, progress=progress)
@@ -53,14 +56,16 @@ if __name__ == '__main__':
     p.add_argument('--tasks', default='mnist10,adult_rf')
     p.add_argument('--n-test', type=int, default=300)
     p.add_argument('--k', type=int, default=None, help="override the task's k")
+    p.add_argument('--methods', default='l2x,aim', help="amortized explainers to check (comma-separated: l2x, aim)")
     p.add_argument('--out', default=None, help="a directory for the CSV tables")
     a = p.parse_args()
     for task in a.tasks.split(','):
-        df = run(task, a.n_test, k=a.k)
+        methods = a.methods.split(',')
+        df = run(task, a.n_test, k=a.k, methods=methods)
         at = df.attrs
         show(f"== {task}: {at['C']} classes, k={at['k']}, removed features -> {at['how']}; black box test accuracy {at['bb_acc']:.3f}; "
              f"explainers trained on {at['n_train']:,}, scored on {at['n_test']} test samples", df,
              ['posthoc_accuracy', 'fit_s', 'explain_s_per_sample'])
-        gap = {m: 100 * (df.loc['lime', 'posthoc_accuracy'] - df.loc[m, 'posthoc_accuracy']) for m in ('l2x', 'aim')}
+        gap = {m: 100 * (df.loc['lime', 'posthoc_accuracy'] - df.loc[m, 'posthoc_accuracy']) for m in methods}
         print(f"LIME minus default explainer, points of post-hoc accuracy: " + ', '.join(f"{m} {g:+.1f}" for m, g in gap.items()))
-        if a.out: df.to_csv(f"{a.out}/defaults_{task}_k{at['k']}.csv")
+        if a.out: df.to_csv(f"{a.out}/defaults_{task}_k{at['k']}_{'_'.join(methods)}.csv")

@@ -17,7 +17,8 @@ from .core import AmortizedExplainer, build_selector, build_approximator, vocab_
 from ..zoo import reverse_prefix
 
 # %% auto #0
-__all__ = ['TokenMLP', 'BiLSTMSelector', 'ConvMaxApproximator', 'PatchwiseCNN', 'aim_networks', 'random_subsets', 'AIM']
+__all__ = ['IMAGE_NETS', 'TokenMLP', 'BiLSTMSelector', 'ConvMaxApproximator', 'PatchwiseCNN', 'aim_networks', 'random_subsets',
+           'AIM']
 
 # %% ../../nbs/07c_explainers.aim.ipynb #3963902a
 def _used_length(ids:torch.Tensor, pad_id) -> int:
@@ -111,10 +112,13 @@ class PatchwiseCNN(nn.Module):
         return self.head(self.body(p)).view(B, gh * gw, self.out_dim)
 
 # %% ../../nbs/07c_explainers.aim.ipynb #7c03298d
+IMAGE_NETS = ('context', 'patchwise')
+
 def aim_networks(features:Features, n_classes:int,
                  dropout:float=0.2, # dropout of the selector (and of the text and image approximators)
                  explainer:dict|None=None, selector:dict|None=None, approximator:dict|None=None, # network keyword arguments
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
+                 image_nets:str='context', # superpixels: 'context' (ours: E and S are CNNs over the whole image) | 'patchwise' (the paper's per-patch CNNs)
                 ) -> tuple[nn.Module, nn.Module, nn.Module]:
     "AIM's explainer E (→ W_x `[B, d, C]`), selector S (→ logits `[B, d, 1]`) and approximator G (→ logits `[B, C]`) for `features`."
     e, s, g = dict(explainer or {}), dict(selector or {}), dict(approximator or {})
@@ -122,6 +126,10 @@ def aim_networks(features:Features, n_classes:int,
         v, pad = vocab_size_of(features, vocab_size), features.pad_id
         s.setdefault('dropout', dropout); g.setdefault('dropout', dropout)
         return TokenMLP(v, n_classes, pad_id=pad, **e), BiLSTMSelector(v, 1, pad_id=pad, **s), ConvMaxApproximator(v, n_classes, pad_id=pad, **g)
+    if image_nets not in IMAGE_NETS: raise ValueError(f"image_nets must be one of {IMAGE_NETS}, got {image_nets!r}")
+    if features.kind == 'patches' and image_nets == 'context':
+        e.setdefault('channels', (32, 64, 64)); g.setdefault('dropout', dropout)
+        return build_selector(features, n_classes, **e), build_selector(features, 1, **s), build_approximator(features, n_classes, **g)
     if features.kind == 'patches':
         s.setdefault('dropout', dropout); g.setdefault('dropout', dropout)
         return PatchwiseCNN(features, n_classes, **e), PatchwiseCNN(features, 1, **s), build_approximator(features, n_classes, **g)
@@ -162,18 +170,22 @@ class AIM(AmortizedExplainer):
                  selector:dict|None=None, # keyword arguments of S
                  approximator:dict|None=None, # keyword arguments of G
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
+                 image_nets:str='context', # superpixels: 'context' (ours) | 'patchwise' (the paper); see `aim_networks`
+                 random_l1:float=1.0, # weight of a second L1 on uniformly random masks (the D.3 draws), next to the selector's (ours; 0: the paper)
                 ):
         _check_aim(variant, tau, alpha, beta, selector_warmup, selector_lr, self.variants)
+        if not random_l1 >= 0: raise ValueError(f"random_l1 must be >= 0, got {random_l1}")
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, tau=tau, alpha=alpha, beta=beta, variant=variant, dropout=dropout, l1_selector_grad=l1_selector_grad,
                          selector_warmup=selector_warmup, selector_lr=selector_lr, explainer=explainer or {}, selector=selector or {},
-                         approximator=approximator or {}, vocab_size=vocab_size)
-        E, S, G = aim_networks(features, n_classes, dropout, explainer, selector, approximator, vocab_size)
+                         approximator=approximator or {}, vocab_size=vocab_size,
+                         image_nets=image_nets, random_l1=random_l1)
+        E, S, G = aim_networks(features, n_classes, dropout, explainer, selector, approximator, vocab_size, image_nets)
         self.explainer = E if variant != 'selector_only' else None
         self.selector = S if variant != 'explainer_only' else None
         self.approximator = G if variant != 'explainer_only' else None
         self.sampler = BinaryConcrete(tau)
-        self.alpha, self.beta, self.variant, self.l1_selector_grad = alpha, beta, variant, l1_selector_grad
+        self.alpha, self.beta, self.variant, self.l1_selector_grad, self.random_l1 = alpha, beta, variant, l1_selector_grad, float(random_l1)
         self.selector_warmup, self.selector_lr, self._steps = selector_warmup, selector_lr, 0
         self.inference = inference or ('selector' if variant == 'selector_only' else 'W')
 
@@ -261,7 +273,16 @@ def losses(self:AIM, x:torch.Tensor, p:torch.Tensor, reduction:str='mean') -> di
     if self.variant == 'selector_only': return aim_loss(None, None, approx, y_m, None, self.alpha, self.beta, reduction)
     W = self.weights(x)
     z1 = zs if self.l1_selector_grad else zs.detach()
-    return aim_loss(additive_logits(W, z1), self.masked_prediction(x, z), approx, y_m, W, self.alpha, self.beta, reduction)
+    out = aim_loss(additive_logits(W, z1), self.masked_prediction(x, z), approx, y_m, W, self.alpha, self.beta, reduction)
+    if self.random_l1: out = _add_random_l1(self, out, x, W, reduction)
+    return out
+
+def _add_random_l1(self, out, x, W, reduction):
+    "Add `random_l1` × L1 on uniformly random masks (the D.3 draws) to AIM's terms, as `l1_random`."
+    zr = random_subsets(self._valid(x))
+    l1r = F.cross_entropy(additive_logits(W, zr), self.masked_prediction(x, zr), reduction='none')
+    if reduction == 'mean': l1r = l1r.mean()
+    return {**out, 'loss': out['loss'] + self.random_l1 * l1r, 'l1_random': l1r}
 
 # %% ../../nbs/07c_explainers.aim.ipynb #a4de9454
 @patch

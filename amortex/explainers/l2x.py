@@ -4,21 +4,29 @@
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #bff19e3b
 from __future__ import annotations
+import contextlib
 import torch
 from torch import nn
 from fastcore.basics import patch
 from ..core import Features, register, paper, budget
-from ..samplers import SubsetConcrete
+from ..samplers import SubsetConcrete, topk_mask
+from ..blackbox import as_blackbox
 from ..losses import l2x_loss, soft_cross_entropy
 from .core import AmortizedExplainer, build_selector, build_approximator
 
 # %% auto #0
-__all__ = ['SYNTHETIC_ACT', 'L2X']
+__all__ = ['OBJECTIVES', 'SYNTHETIC_ACT', 'L2X']
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
+OBJECTIVES = {
+    'variational': "the paper's bound (Eq. 6): a variational family g learns P_m(y | x) from the k selected features, jointly with the selector",
+    'blackbox': "ours: the black box itself, shown only the selected features (relaxed mask; removed ones filled by features.how), "
+                "must keep its full-input class; needs the black box's gradient",
+}
+
 @register('explainer', 'l2x')
 class L2X(AmortizedExplainer):
-    "L2X: a k-subset selector trained with a variational family on the black box's probabilities."
+    "L2X: a k-subset selector, trained with a variational family (the paper) or on the black box itself (`objective`)."
     name = 'l2x'
     class_behaviour = 'ignores target'
     def __init__(self, features:Features, # the data set's features
@@ -30,13 +38,18 @@ class L2X(AmortizedExplainer):
                  selector:dict|None=None, # keyword arguments of the selector network (see `build_selector`)
                  approximator:dict|None=None, # keyword arguments of the variational family (see `build_approximator`)
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
+                 objective:str='auto', # 'variational' (the paper) | 'blackbox' (ours) | 'auto': see `OBJECTIVES` and `resolve_objective`
+                 anneal_steps:int=500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
             raise ValueError(f"k must be an integer in [1, d={features.d}], got {k!r}")
         if optimizer not in ('adam', 'rmsprop'): raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {optimizer!r}")
+        if objective not in ('auto', *OBJECTIVES): raise ValueError(f"objective must be 'auto' or one of {list(OBJECTIVES)}, got {objective!r}")
+        if not (isinstance(anneal_steps, int) and anneal_steps >= 0): raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, k=k, tau=tau, optimizer=optimizer, weight_decay=weight_decay,
-                         selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size)
+                         selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size,
+                         objective=objective, anneal_steps=anneal_steps)
         extra = {'vocab_size': vocab_size} if features.kind == 'tokens' else {}
         self.selector = build_selector(features, 1, **extra, **(selector or {}))
         self.approximator = build_approximator(features, n_classes, **extra, **(approximator or {}))
@@ -59,26 +72,89 @@ def forward(self:L2X, x):
     "Logits of the variational family on x masked by a sampled (training) or top-k (eval) subset."
     return self.approximator(x, self.sampler(self.logits(x)))
 
+# %% ../../nbs/07a_explainers.l2x.ipynb #a1ecb3cb
+@patch
+def resolve_objective(self:L2X, blackbox) -> str:
+    "The objective a fit uses: `objective`; for 'auto', 'blackbox' when `blackbox` has a gradient and the features are not tokens, else 'variational'."
+    o = self.config['objective']
+    can = blackbox.differentiable and self.features.kind != 'tokens'
+    if o == 'auto': return 'blackbox' if can else 'variational'
+    if o == 'blackbox' and not can:
+        why = "token ids cannot be masked softly" if self.features.kind == 'tokens' else f"{blackbox.name} gives no gradient"
+        raise ValueError(f"objective='blackbox' needs a differentiable black box on non-token features ({why}); use objective='variational'")
+    return o
+
+@patch
+def subset_size(self:L2X) -> int:
+    "The subset size at the current training step: k, or with the 'blackbox' objective max(k, d // 2) shrinking linearly to k over `anneal_steps`."
+    n = self.config['anneal_steps']
+    if self.objective_ != 'blackbox' or not n or self._steps >= n: return self.k
+    k0 = max(self.k, self.features.d // 2)
+    return int(round(k0 + (self.k - k0) * self._steps / n))
+
+@patch
+def relaxed_input(self:L2X, x:torch.Tensor, m:torch.Tensor) -> torch.Tensor:
+    "x under a relaxed mask `m` `[B, d]`: m of x plus (1 − m) of the removed value (`features.how`); equals `features.hard` when m is binary."
+    e = self.features.expand(m).to(x.dtype)
+    return e * x + (1 - e) * self.features.fill(x, self.features.how)
+
+# %% ../../nbs/07a_explainers.l2x.ipynb #da3c3047
+@patch
+def blackbox_loss(self:L2X, x:torch.Tensor, p:torch.Tensor) -> torch.Tensor:
+    "The 'blackbox' objective on a batch: 1 − P_m(ŷ | x under a relaxed subset of `subset_size()` features), ŷ the full-input class."
+    m = self.sampler(self.logits(x), self.subset_size())
+    q = torch.softmax(self.blackbox.logits_grad(self.relaxed_input(x, m)).to(x.device), -1)
+    return 1 - q.gather(1, p.argmax(-1, keepdim=True)).mean()
+
+@contextlib.contextmanager
+def _frozen(model):
+    "The black box's torch module in eval mode with no parameter gradients for the block (its flags restored after)."
+    was, flags = model.training, [q.requires_grad for q in model.parameters()]
+    model.eval(); [q.requires_grad_(False) for q in model.parameters()]
+    try: yield model
+    finally:
+        model.train(was)
+        for q, f in zip(model.parameters(), flags): q.requires_grad_(f)
+
 # %% ../../nbs/07a_explainers.l2x.ipynb #274c6d72
 @patch
 def configure_optimizers(self:L2X, lr):
+    self._steps = 0  # a new fit starts a new subset-size schedule
     Opt = torch.optim.Adam if self.config['optimizer'] == 'adam' else torch.optim.RMSprop
     return Opt(self.parameters(), lr=lr, weight_decay=self.config['weight_decay'])
 
 @patch
 def training_step(self:L2X, batch, trainer):
-    "The negated variational bound (Eq. 6): soft cross-entropy of the variational family against P_m(y | x)."
+    "'variational': the negated bound (Eq. 6), soft cross-entropy of g against P_m(y | x); 'blackbox': `blackbox_loss`."
     x, p = batch
-    loss = l2x_loss(self(x), p)
+    loss = self.blackbox_loss(x, p) if self.objective_ == 'blackbox' else l2x_loss(self(x), p)
     trainer.step(loss, trainer.optimizers[0])
+    self._steps += 1
     return {'loss': loss}
 
 @patch
 def validation_step(self:L2X, batch):
-    "Per-sample loss and agreement of the variational family on the top-k with the black box."
+    "Per-sample loss and agreement with the black box on the top-k: of g ('variational'), of the black box itself ('blackbox')."
     x, p = batch
+    y = p.argmax(-1)
+    if self.objective_ == 'blackbox':
+        q = self.blackbox(self.features.hard(x, topk_mask(self.logits(x), self.k))).float().to(x.device)
+        return {'loss': 1 - q.gather(1, y[:, None]).squeeze(1), 'acc': (q.argmax(-1) == y).float()}
     lg = self(x)
-    return {'loss': soft_cross_entropy(lg, p, reduction='none'), 'acc': (lg.argmax(-1) == p.argmax(-1)).float()}
+    return {'loss': soft_cross_entropy(lg, p, reduction='none'), 'acc': (lg.argmax(-1) == y).float()}
+
+@patch
+def trainer_state(self:L2X) -> dict: return {'steps': self._steps}  # a resumed fit continues the schedule
+@patch
+def load_trainer_state(self:L2X, s:dict): self._steps = int(s['steps'])
+
+@patch
+def fit(self:L2X, blackbox, train, valid=None, **kw):
+    "`AmortizedExplainer.fit` with the objective resolved for this black box (`resolve_objective`, recorded in `objective_`)."
+    bb = as_blackbox(blackbox)
+    self.objective_ = self.resolve_objective(bb)
+    with _frozen(bb.model) if self.objective_ == 'blackbox' else contextlib.nullcontext():
+        return AmortizedExplainer.fit(self, bb, train, valid, **kw)
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #ae2608f1
 SYNTHETIC_ACT = {'xor': 'relu', 'orange_skin': 'relu', 'nonlinear_additive': 'selu', 'switch': 'selu'}  # the authors' code, per data set
@@ -91,4 +167,4 @@ def benchmark_defaults(cls:L2X, task) -> dict|None:
     if act is None: raise ValueError(f"L2X has no synthetic settings for {task.name!r}; known: {list(SYNTHETIC_ACT)}")
     fit = dict(epochs=paper(1, 'authors code, 10^6 samples'), batch_size=paper(1000), lr=paper(1e-3, 'Adam'))
     if task.size == 'quick': fit.update(epochs=budget(5, 'quick size: 10,000 samples'), batch_size=budget(100, 'quick size'))
-    return {'init': dict(k=paper(task.k), tau=paper(0.1), selector=paper(dict(act=act)), approximator=paper(dict(act=act))), 'fit': fit}
+    return {'init': dict(k=paper(task.k), tau=paper(0.1), objective=paper('variational', 'Eq. 6'), selector=paper(dict(act=act)), approximator=paper(dict(act=act))), 'fit': fit}

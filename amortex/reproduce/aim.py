@@ -68,20 +68,20 @@ AIM_TABULAR = {  # K = half the features (the paper's rule; see the tutorial for
 
 # %% ../../nbs/12c_reproduce.aim.ipynb #d11c191b
 AIM_PAPER_SETTINGS = {
-    'imdb':          dict(alpha=paper(1.8), beta=paper(1e-3), batch_size=paper(50), epochs=paper(10), lr=paper(1e-3)),
-    'hatexplain':    dict(alpha=paper(0.1), beta=paper(1e-3), batch_size=paper(400), epochs=paper(10), lr=paper(1e-3)),
-    'ag_news':       dict(alpha=paper(0.1), beta=paper(1e-4), batch_size=paper(400), epochs=paper(10), lr=paper(1e-3)),
-    'mnist':         dict(alpha=paper(0.5), beta=paper(1e-3), batch_size=ours(100, "not given; the constructor's default"), epochs=paper(10), lr=paper(1e-3)),
-    'fashion_mnist': dict(alpha=paper(0.5), beta=paper(1e-3), batch_size=ours(100, "not given; the constructor's default"), epochs=paper(10), lr=paper(1e-3)),
-    'admission':     dict(beta=paper(1e-3), batch_size=ours(100, "not given"), epochs=paper(10), lr=paper(1e-3)),  # no α for tabular in the paper: the constructor's 1.8
-    'adult':         dict(beta=paper(1e-3), batch_size=ours(100, "not given"), epochs=paper(10), lr=paper(1e-3)),
+    'imdb':          dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), alpha=paper(1.8), beta=paper(1e-3), batch_size=paper(50), epochs=paper(10), lr=paper(1e-3)),
+    'hatexplain':    dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), alpha=paper(0.1), beta=paper(1e-3), batch_size=paper(400), epochs=paper(10), lr=paper(1e-3)),
+    'ag_news':       dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), alpha=paper(0.1), beta=paper(1e-4), batch_size=paper(400), epochs=paper(10), lr=paper(1e-3)),
+    'mnist':         dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), image_nets=paper('patchwise', 'per-superpixel networks'), alpha=paper(0.5), beta=paper(1e-3), batch_size=ours(100, "not given; the constructor's default"), epochs=paper(10), lr=paper(1e-3)),
+    'fashion_mnist': dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), image_nets=paper('patchwise', 'per-superpixel networks'), alpha=paper(0.5), beta=paper(1e-3), batch_size=ours(100, "not given; the constructor's default"), epochs=paper(10), lr=paper(1e-3)),
+    'admission':     dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), beta=paper(1e-3), batch_size=ours(100, "not given"), epochs=paper(10), lr=paper(1e-3)),  # no α for tabular in the paper: the constructor's 1.8
+    'adult':         dict(random_l1=paper(0, 'Eq. 5: L1 on the selector draws'), beta=paper(1e-3), batch_size=ours(100, "not given"), epochs=paper(10), lr=paper(1e-3)),
 }
 AIM_OUR_SETTINGS = {
     'imdb': dict(selector_warmup=ours(200, "without it the selector collapses to π_x ≈ 0 within 40 steps (amortex.explainers.aim)")),
     'ag_news': dict(selector_warmup=ours(28, "2 epochs of our 5,472 texts; without it π_x → 0 in 3 epochs")),
 }
-L2X_TEXT = dict(tau=paper(0.5, 'L2X, IMDB'), optimizer=paper('rmsprop', 'L2X, IMDB'), batch_size=paper(40, 'L2X, IMDB'), lr=paper(1e-3, 'L2X, IMDB'))
-L2X_OTHER = dict(tau=paper(0.1, 'L2X, synthetic'), optimizer=paper('adam', 'L2X, synthetic'), batch_size=ours(100, "AIM's batch"), lr=paper(1e-3))
+L2X_TEXT = dict(objective=paper('variational', 'L2X Eq. 6'), tau=paper(0.5, 'L2X, IMDB'), optimizer=paper('rmsprop', 'L2X, IMDB'), batch_size=paper(40, 'L2X, IMDB'), lr=paper(1e-3, 'L2X, IMDB'))
+L2X_OTHER = dict(objective=paper('variational', 'L2X Eq. 6'), tau=paper(0.1, 'L2X, synthetic'), optimizer=paper('adam', 'L2X, synthetic'), batch_size=ours(100, "AIM's batch"), lr=paper(1e-3))
 
 def aim_settings(dataset:str, quick:bool=False) -> dict:
     "AIM's tagged settings for `dataset`: the paper's, then ours, then the compute budget of the size."
