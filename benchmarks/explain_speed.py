@@ -1,4 +1,5 @@
 """Explanation speed on one black box, measured in one run: L2X vs Captum LIME and KernelSHAP vs the black box itself.
+The timed L2X is the tutorial's (selector 8-16-16); the scores of the library's default selector (32-64-64) are timed too.
 
     python benchmarks/explain_speed.py            # MNIST 3 vs 8, the L2X paper's CNN black box, k = 4 of 49 patches
     python benchmarks/explain_speed.py --n 2000 --n-perturb 40
@@ -42,14 +43,16 @@ def main(argv=None):
     bb = get_blackbox('l2x_mnist_cnn', device=dev, progress=False, verbose=False)
     train, test = load('mnist', 'train', classes=(3, 8), patch=4), load('mnist', 'test', classes=(3, 8), patch=4)
     t = untag(L2X_SETTINGS['mnist'])  # the same explainer as the L2X tutorial
-    l2x = L2X(train.features, 2, k=t['k'], tau=t['tau'], selector=t.get('selector'))
+    l2x = L2X(train.features, 2, k=t['k'], tau=t['tau'], selector=t.get('selector'), objective=t['objective'])
+    l2x_default = L2X(train.features, 2, k=t['k'])  # the library's default networks (speed does not depend on training)
     l2x.fit(bb, train, epochs=a.epochs, batch_size=100, progress=False, device=dev)
     x = test.x[:a.n].to(dev); xs = test.x[:a.n_perturb].to(dev)
     bb(x[:10]); l2x.explain(x[:10])  # warm-up
     rows = {}
     rows['black box predict'] = best_time(lambda: bb(x), a.repeats) / len(x)
-    rows['L2X explain (scores only)'] = best_time(lambda: l2x.scores(x), a.repeats) / len(x)
+    with torch.no_grad(): rows['L2X explain (scores only)'] = best_time(lambda: l2x.eval().scores(x), a.repeats) / len(x)
     rows['L2X explain() incl. black-box prediction'] = best_time(lambda: l2x.explain(x), a.repeats) / len(x)
+    with torch.no_grad(): rows['L2X default selector (scores only)'] = best_time(lambda: l2x_default.eval().to(dev).scores(x), a.repeats) / len(x)
     for name in ('lime', 'kernel_shap'):
         b = baseline(name, bb, test.features, n_samples=a.samples, seed=0, progress=False)
         rows[f'Captum {name} ({a.samples} samples)'] = best_time(lambda: b.explain(xs), 1) / len(xs)

@@ -80,12 +80,14 @@ def test_text_signal_word_is_picked():
     assert not (e.topk(5) & (va.x == 0)).any()
 
 
-def test_images_relevant_patch():
+@pytest.mark.parametrize('image_nets', ['context', 'patchwise'])
+def test_images_relevant_patch(image_nets):
     seed_everything(4)
     tr, va = toy_images(1500, seed=6), toy_images(400, seed=7)
     bb = BlackBox(PatchModel(tr.features, 5), n_classes=2)
-    ex = AIM(tr.features, 2, explainer=dict(channels=(16, 16), hidden=(32,)),
-             selector=dict(channels=(16, 16), hidden=(32,)), approximator=dict(channels=(16,), hidden=32))
+    nets = {} if image_nets == 'context' else \
+           dict(explainer=dict(channels=(16, 16), hidden=(32,)), selector=dict(channels=(16, 16), hidden=(32,)))
+    ex = AIM(tr.features, 2, image_nets=image_nets, approximator=dict(channels=(16,), hidden=32), **nets)
     ex.fit(bb, tr, va, epochs=5, seed=4, **FAST)
     e = ex.explain(va.x)
     bright = e.pred == 1
@@ -116,10 +118,14 @@ def test_black_box_only_sees_hard_masks():
     # entries in {1, 2, 3}: a zero-masked query may only hold these values or 0; a relaxed mask would leave fractions
     X = torch.randint(1, 4, (400, 6)).float() * torch.where(torch.rand(400, 6) < 0.5, -1., 1.)
     spy = _Spy(); bb = BlackBox(spy, n_classes=2)
-    ex = AIM(TabularFeatures(6), 2)
+    ex = AIM(TabularFeatures(6), 2, random_l1=0)  # the paper's objective
     ex.fit(bb, X, epochs=2, **FAST)
     queries = torch.cat(spy.seen)
     assert queries.shape[0] == 400 + 2 * 400  # P_m(y|x) once, then one query per training sample and epoch
+    spy.seen.clear()
+    AIM(TabularFeatures(6), 2).fit(bb, X, epochs=2, **FAST)  # the default adds L1 on random masks: a second query per sample and epoch
+    queries = torch.cat(spy.seen)
+    assert queries.shape[0] == 2 * 2 * 400  # (P_m(y|x) of X is cached from the first fit)
     assert torch.isin(queries.abs(), torch.tensor([0., 1., 2., 3.])).all()
     assert (queries == 0).any()  # features were removed
 

@@ -15,9 +15,11 @@ from ..losses import l2x_loss, soft_cross_entropy
 from .core import AmortizedExplainer, build_selector, build_approximator
 
 # %% auto #0
-__all__ = ['OBJECTIVES', 'SYNTHETIC_ACT', 'L2X']
+__all__ = ['IMAGE_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'L2X']
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
+IMAGE_SELECTOR = dict(channels=(32, 64, 64), glob=True)  # the default image selector (see Defaults)
+
 OBJECTIVES = {
     'variational': "the paper's bound (Eq. 6): a variational family g learns P_m(y | x) from the k selected features, jointly with the selector",
     'blackbox': "ours: the black box itself, shown only the selected features (relaxed mask; removed ones filled by features.how), "
@@ -39,7 +41,7 @@ class L2X(AmortizedExplainer):
                  approximator:dict|None=None, # keyword arguments of the variational family (see `build_approximator`)
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
                  objective:str='auto', # 'variational' (the paper) | 'blackbox' (ours) | 'auto': see `OBJECTIVES` and `resolve_objective`
-                 anneal_steps:int=500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
+                 anneal_steps:int=1500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
             raise ValueError(f"k must be an integer in [1, d={features.d}], got {k!r}")
@@ -51,7 +53,9 @@ class L2X(AmortizedExplainer):
                          selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size,
                          objective=objective, anneal_steps=anneal_steps)
         extra = {'vocab_size': vocab_size} if features.kind == 'tokens' else {}
-        self.selector = build_selector(features, 1, **extra, **(selector or {}))
+        sel = dict(selector or {})
+        if features.kind in ('pixels', 'patches'): sel = {**IMAGE_SELECTOR, **sel}
+        self.selector = build_selector(features, 1, **extra, **sel)
         self.approximator = build_approximator(features, n_classes, **extra, **(approximator or {}))
         self.sampler = SubsetConcrete(k, tau)
         self.k = k
