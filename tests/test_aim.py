@@ -88,7 +88,8 @@ def test_images_relevant_patch(image_nets):
     nets = {} if image_nets == 'context' else \
            dict(explainer=dict(channels=(16, 16), hidden=(32,)), selector=dict(channels=(16, 16), hidden=(32,)))
     ex = AIM(tr.features, 2, image_nets=image_nets, approximator=dict(channels=(16,), hidden=32), **nets)
-    ex.fit(bb, tr, va, epochs=5, seed=4, **FAST)
+    # the whole-image networks learn this toy more slowly (seed 4: 0.5% after 5 epochs, 99% after 10)
+    ex.fit(bb, tr, va, epochs=10 if image_nets == 'context' else 5, seed=4, **FAST)
     e = ex.explain(va.x)
     bright = e.pred == 1
     assert (e.topk(1) & va.relevant)[bright].any(1).float().mean() > 0.9

@@ -128,7 +128,7 @@ def aim_networks(features:Features, n_classes:int,
         return TokenMLP(v, n_classes, pad_id=pad, **e), BiLSTMSelector(v, 1, pad_id=pad, **s), ConvMaxApproximator(v, n_classes, pad_id=pad, **g)
     if image_nets not in IMAGE_NETS: raise ValueError(f"image_nets must be one of {IMAGE_NETS}, got {image_nets!r}")
     if features.kind == 'patches' and image_nets == 'context':
-        e.setdefault('channels', (32, 64, 64)); e.setdefault('glob', True); s.setdefault('glob', True); g.setdefault('dropout', dropout)
+        e.setdefault('channels', (32, 64, 64)); g.setdefault('dropout', dropout)
         return build_selector(features, n_classes, **e), build_selector(features, 1, **s), build_approximator(features, n_classes, **g)
     if features.kind == 'patches':
         s.setdefault('dropout', dropout); g.setdefault('dropout', dropout)

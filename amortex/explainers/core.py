@@ -140,10 +140,9 @@ class MLPSelector(nn.Module):
     def forward(self, x): return self.net(x).view(-1, self.d, self.out_dim)
 
 class CNNSelector(nn.Module):
-    "Image selector: conv layers (3×3, ReLU, max-pool after each hidden layer while the map is larger than the grid), then a 1×1 conv to `out_dim` maps pooled onto the feature grid (L2X MNIST: three conv layers); `glob` adds an image-wide max-pooled branch, as L2X's text selector has."
+    "Image selector: conv layers (3×3, ReLU, max-pool after each hidden layer while the map is larger than the grid), then a 1×1 conv to `out_dim` maps pooled onto the feature grid (L2X MNIST: three conv layers)."
     def __init__(self, in_channels:int, grid:tuple[int,int], image_hw:tuple[int,int], out_dim:int=1,
                  channels:Sequence[int]=(8, 16, 16), # as cheap as the black boxes it explains; wider ones did no better (see the L2X notebook)
-                 glob:bool=False, # also feed the head the image-wide max of the last layer, so each cell's score sees the whole image
                 ):
         super().__init__()
         layers, c, hw = [], in_channels, list(image_hw)
@@ -152,11 +151,9 @@ class CNNSelector(nn.Module):
             if hw[0] // 2 >= grid[0] and hw[1] // 2 >= grid[1] and hw[0] % 2 == 0 and hw[1] % 2 == 0:
                 layers.append(nn.MaxPool2d(2)); hw = [hw[0] // 2, hw[1] // 2]
             c = ch
-        self.body, self.head, self.grid, self.out_dim, self.glob = nn.Sequential(*layers), nn.Conv2d(2 * c if glob else c, out_dim, 1), tuple(grid), out_dim, glob
+        self.body, self.head, self.grid, self.out_dim = nn.Sequential(*layers), nn.Conv2d(c, out_dim, 1), tuple(grid), out_dim
     def forward(self, x):
-        h = self.body(x)
-        if self.glob: h = torch.cat([h, h.amax((2, 3), keepdim=True).expand_as(h)], 1)
-        h = self.head(h)
+        h = self.head(self.body(x))
         if tuple(h.shape[-2:]) != self.grid: h = F.adaptive_avg_pool2d(h, self.grid)
         return h.flatten(2).transpose(1, 2)  # [B, d, out_dim]
 

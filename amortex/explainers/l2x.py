@@ -18,7 +18,7 @@ from .core import AmortizedExplainer, build_selector, build_approximator
 __all__ = ['IMAGE_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'L2X']
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
-IMAGE_SELECTOR = dict(channels=(32, 64, 64), glob=True)  # the default image selector (see Defaults)
+IMAGE_SELECTOR = dict(channels=(32, 64, 64))  # the default image selector (see Defaults)
 
 OBJECTIVES = {
     'variational': "the paper's bound (Eq. 6): a variational family g learns P_m(y | x) from the k selected features, jointly with the selector",
@@ -154,9 +154,11 @@ def load_trainer_state(self:L2X, s:dict): self._steps = int(s['steps'])
 
 @patch
 def fit(self:L2X, blackbox, train, valid=None, **kw):
-    "`AmortizedExplainer.fit` with the objective resolved for this black box (`resolve_objective`, recorded in `objective_`)."
+    "`AmortizedExplainer.fit` with the objective resolved for this black box (`resolve_objective`, recorded in `objective_`); with the 'blackbox' objective the default budget's `min_steps` counts from the end of `anneal_steps`."
     bb = as_blackbox(blackbox)
     self.objective_ = self.resolve_objective(bb)
+    if self.objective_ == 'blackbox' and kw.get('min_steps') is None:  # early stopping waits for the subset size to reach k
+        kw['min_steps'] = self.config['anneal_steps'] + self.defaults['min_steps']
     with _frozen(bb.model) if self.objective_ == 'blackbox' else contextlib.nullcontext():
         return AmortizedExplainer.fit(self, bb, train, valid, **kw)
 
