@@ -225,6 +225,16 @@ def feature_mask(self:Features) -> torch.Tensor:
     "Captum-style `feature_mask`: a long tensor `[1, *input_shape]` giving each input element its feature id."
     return self.expand(torch.arange(self.d).float()[None]).round().long()
 
+# %% ../nbs/00_core.ipynb #df73ed5c
+@patch
+def relaxed(self:Features, x:torch.Tensor, # batch of raw inputs `[B, *input_shape]`
+            mask:torch.Tensor, # `[B, d]` in [0, 1] (a relaxed selection)
+           ) -> torch.Tensor:
+    "A differentiable stand-in for `hard` during training: m of x plus (1 − m) of the removed value under `self.how`; equals `hard` on a binary mask."
+    if self.kind == 'tokens': raise ValueError("token ids cannot be masked softly: use hard() with a binary mask")
+    e = self.expand(self.check_mask(x, mask)).to(x.dtype)
+    return e * x + (1 - e) * self.fill(x, self.how)
+
 # %% ../nbs/00_core.ipynb #363e20a2
 class TabularFeatures(Features):
     "Each column of a `[B, d]` float input is one feature."

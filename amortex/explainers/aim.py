@@ -280,8 +280,7 @@ def losses(self:AIM, x:torch.Tensor, p:torch.Tensor, reduction:str='mean') -> di
 def _add_random_l1(self, out, x, W, reduction):
     "Add `random_l1` × L1 on uniformly random masks (the D.3 draws) to AIM's terms, as `l1_random`."
     zr = random_subsets(self._valid(x))
-    l1r = F.cross_entropy(additive_logits(W, zr), self.masked_prediction(x, zr), reduction='none')
-    if reduction == 'mean': l1r = l1r.mean()
+    l1r = aim_loss(additive_logits(W, zr), self.masked_prediction(x, zr), None, None, reduction=reduction)['l1']
     return {**out, 'loss': out['loss'] + self.random_l1 * l1r, 'l1_random': l1r}
 
 # %% ../../nbs/07c_explainers.aim.ipynb #a4de9454

@@ -96,18 +96,12 @@ def subset_size(self:L2X) -> int:
     k0 = max(self.k, self.features.d // 2)
     return int(round(k0 + (self.k - k0) * self._steps / n))
 
-@patch
-def relaxed_input(self:L2X, x:torch.Tensor, m:torch.Tensor) -> torch.Tensor:
-    "x under a relaxed mask `m` `[B, d]`: m of x plus (1 − m) of the removed value (`features.how`); equals `features.hard` when m is binary."
-    e = self.features.expand(m).to(x.dtype)
-    return e * x + (1 - e) * self.features.fill(x, self.features.how)
-
 # %% ../../nbs/07a_explainers.l2x.ipynb #da3c3047
 @patch
 def blackbox_loss(self:L2X, x:torch.Tensor, p:torch.Tensor) -> torch.Tensor:
     "The 'blackbox' objective on a batch: 1 − P_m(ŷ | x under a relaxed subset of `subset_size()` features), ŷ the full-input class."
     m = self.sampler(self.logits(x), self.subset_size())
-    q = torch.softmax(self.blackbox.logits_grad(self.relaxed_input(x, m)).to(x.device), -1)
+    q = torch.softmax(self.blackbox.logits_grad(self.features.relaxed(x, m)).to(x.device), -1)
     return 1 - q.gather(1, p.argmax(-1, keepdim=True)).mean()
 
 @contextlib.contextmanager
