@@ -9,7 +9,7 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['topk_mask', 'SubsetConcrete', 'BinaryConcrete', 'Bernoulli']
+__all__ = ['topk_mask', 'SubsetConcrete', 'RelaxedTopK', 'BinaryConcrete', 'Bernoulli']
 
 # %% ../nbs/04_samplers.ipynb #88a794ac
 def topk_mask(scores:torch.Tensor, # [B, d]
@@ -46,6 +46,28 @@ class SubsetConcrete(nn.Module):
         if self.straight_through: v = topk_mask(v.detach(), k) - v.detach() + v
         return v
     def extra_repr(self): return f"k={self.k}, tau={self.tau}, straight_through={self.straight_through}"
+
+# %% ../nbs/04_samplers.ipynb #5f46d4e9
+class RelaxedTopK(nn.Module):
+    "Relaxed k-hot sample without replacement (Xie & Ermon 2019): Gumbel-perturbed logits, k successive softmaxes; top-k at inference."
+    def __init__(self, k:int, # subset size
+                 tau:float=0.1, # temperature (lower = closer to k-hot)
+                ):
+        super().__init__()
+        if k < 1: raise ValueError(f"k must be >= 1, got {k}")
+        self.k, self.tau = k, tau
+    def forward(self, logits:torch.Tensor, k:int|None=None) -> torch.Tensor:
+        k = self.k if k is None else k
+        if k > logits.shape[-1]: raise ValueError(f"k={k} is larger than the number of features d={logits.shape[-1]}")
+        if not self.training: return topk_mask(logits, k)
+        s = logits + _gumbel(tuple(logits.shape), logits.device, logits.dtype)
+        khot, a = torch.zeros_like(s), torch.zeros_like(s)
+        for _ in range(k):
+            s = s + torch.log((1 - a).clamp_min(torch.finfo(s.dtype).tiny))  # what the last draw took is not drawn again
+            a = torch.softmax(s / self.tau, dim=-1)
+            khot = khot + a
+        return khot.clamp(max=1.)  # near-tied features can each collect half of several draws
+    def extra_repr(self): return f"k={self.k}, tau={self.tau}"
 
 # %% ../nbs/04_samplers.ipynb #31e1e1e8
 class BinaryConcrete(nn.Module):

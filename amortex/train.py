@@ -19,7 +19,8 @@ from .data import as_xy
 
 # %% auto #0
 __all__ = ['AUGMENTATIONS', 'iterate_batches', 'Callback', 'EarlyStopping', 'BestCheckpoint', 'Anneal', 'CosineSchedule',
-           'History', 'TrainingDiverged', 'Trainer', 'make_optimizer', 'crop_flip', 'Classifier', 'train_classifier']
+           'ReduceLROnPlateau', 'History', 'TrainingDiverged', 'Trainer', 'make_optimizer', 'crop_flip', 'Classifier',
+           'train_classifier']
 
 # %% ../nbs/06_train.ipynb #6363b93d
 def iterate_batches(tensors:Sequence[torch.Tensor], batch_size:int, shuffle:bool=False,
@@ -112,6 +113,27 @@ class CosineSchedule(Callback):
     def on_batch_end(self, trainer, logs): self.sched.step()
     def state_dict(self): return {'sched': self.sched.state_dict()}
     def load_state_dict(self, s): self.sched.load_state_dict(s['sched'])
+
+# %% ../nbs/06_train.ipynb #127b9f7d
+class ReduceLROnPlateau(Callback):
+    "Multiply every optimizer's learning rate by `factor` when `monitor` has not improved for `patience` epochs (not before `min_epochs`)."
+    order = 5  # before EarlyStopping, which counts the same epochs
+    def __init__(self, monitor:str='val_loss', mode:str='min', patience:int=2, factor:float=0.5, min_epochs:int=0, min_lr:float=1e-6):
+        if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        if patience < 1: raise ValueError(f"patience must be >= 1, got {patience}")
+        if not 0 < factor < 1: raise ValueError(f"factor must be in (0, 1), got {factor}")
+        self.monitor, self.mode, self.patience, self.factor, self.min_epochs, self.min_lr = monitor, mode, patience, factor, min_epochs, min_lr
+    def on_fit_start(self, trainer): self.best, self.wait = None, 0
+    def on_epoch_end(self, trainer, logs):
+        v = _monitored(self, logs)
+        if self.best is None or (v < self.best if self.mode == 'min' else v > self.best): self.best, self.wait = v, 0; return
+        self.wait += 1
+        if self.wait >= self.patience and trainer.epoch + 1 >= self.min_epochs:
+            for opt in trainer.optimizers:
+                for g in opt.param_groups: g['lr'] = max(g['lr'] * self.factor, self.min_lr)
+            self.wait = 0
+    def state_dict(self): return {'best': self.best, 'wait': self.wait}  # the learning rates resume with the optimizers' state
+    def load_state_dict(self, s): self.best, self.wait = s['best'], s['wait']
 
 # %% ../nbs/06_train.ipynb #1208b6db
 @dataclass

@@ -17,7 +17,8 @@ from .io import data_root, cache_dir, find_file, find_first, DataNotFoundError, 
 from .core import ArrayDataset, dataset, load
 
 # %% auto #0
-__all__ = ['AG_NEWS_CLASSES', 'tokenize', 'Vocab', 'pad_sequences', 'TokenList', 'load_imdb', 'load_ag_news', 'load_hatexplain']
+__all__ = ['AG_NEWS_CLASSES', 'tokenize', 'drop_punctuation', 'Vocab', 'pad_sequences', 'TokenList', 'load_imdb', 'load_ag_news',
+           'load_hatexplain']
 
 # %% ../../nbs/02e_data.text.ipynb #e927803e
 _BR = re.compile(r'<br\s*/?>', re.I)
@@ -26,6 +27,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]|_")
 def tokenize(text:str) -> list[str]:
     "Lower-case `text`, replace `<br />` by spaces, split into words (with inner apostrophes) and single punctuation marks."
     return _TOKEN.findall(_BR.sub(' ', text.lower()))
+
+_PUNCT = re.compile(r"[^\w\s]|_")
+def drop_punctuation(joined:str) -> str:
+    "A space-joined token string without its punctuation tokens (what Keras' IMDB has: its text filter removes them)."
+    return ' '.join(t for t in joined.split(' ') if t and not _PUNCT.fullmatch(t))
 
 # %% ../../nbs/02e_data.text.ipynb #97f8bb93
 class Vocab:
@@ -107,14 +113,16 @@ def _tokenized(texts:Sequence[str], labels:Sequence[int], desc:str) -> dict:
 
 # %% ../../nbs/02e_data.text.ipynb #e9447310
 def _text_dataset(name:str, split:str, corpus:dict, key:str, classes:list[str], max_vocab, min_freq, maxlen, side, how, info,
-                  train_split='train') -> ArrayDataset:
+                  train_split='train', punctuation:bool=True) -> ArrayDataset:
     if side not in ('post', 'pre'): raise ValueError(f"side must be 'post' or 'pre', got {side!r}")
-    opts = fingerprint(key, max_vocab, min_freq)
+    if not isinstance(punctuation, bool): raise TypeError(f"punctuation must be True or False, got {punctuation!r}")
+    toks = (lambda sp: corpus[sp]['toks']) if punctuation else (lambda sp: [drop_punctuation(s) for s in corpus[sp]['toks']])
+    opts = fingerprint(key, max_vocab, min_freq, *(() if punctuation else ('no-punctuation',)))
     itos = cached(cache_dir()/name/f'vocab-{opts}.json',
-                   lambda: Vocab.build((s.split(' ') if s else [] for s in corpus[train_split]['toks']), max_vocab, min_freq).itos, kind='json')
+                   lambda: Vocab.build((s.split(' ') if s else [] for s in toks(train_split)), max_vocab, min_freq).itos, kind='json')
     vocab = Vocab(itos)
     part = corpus[split]
-    tokens = TokenList(part['toks'], maxlen, side)
+    tokens = TokenList(toks(split), maxlen, side)
     def _enc():
         ids = [vocab.encode(tokens[i]) for i in tqdm(range(len(tokens)), desc=f'encode {name} {split}', leave=False)]
         return {'x': pad_sequences(ids, maxlen, side).int()}
@@ -147,13 +155,15 @@ def load_imdb(split:str='train',
               maxlen:int=400, # sequence length after cutting / padding
               side:str='post', # 'post': keep the first maxlen words, pad at the end; 'pre': keep the last, pad in front (Keras)
               how:str='pad', # default masking rule: 'pad' (in place) or 'compact'
+              punctuation:bool=True, # False: drop punctuation tokens before the vocabulary is built (Keras' preprocessed IMDB, L2X's data)
              ) -> ArrayDataset:
     "IMDB movie reviews, 25,000 train / 25,000 test, neg = 0 / pos = 1."
     src = find_file('aclImdb_v1.tar.gz')
     key = fingerprint(src, 'imdb')
     corpus = _corpus('imdb', key, lambda: _imdb_build(src))
-    info = "IMDB (Maas et al. 2011), official train/test; tokenizer: amortex.data.tokenize; vocabulary from the training split."
-    return _text_dataset('imdb', split, corpus, key, ['neg', 'pos'], max_vocab, min_freq, maxlen, side, how, info)
+    info = ("IMDB (Maas et al. 2011), official train/test; tokenizer: amortex.data.tokenize" + ("" if punctuation else ", punctuation dropped")
+            + "; vocabulary from the training split.")
+    return _text_dataset('imdb', split, corpus, key, ['neg', 'pos'], max_vocab, min_freq, maxlen, side, how, info, punctuation=punctuation)
 
 # %% ../../nbs/02e_data.text.ipynb #b6f2c834
 AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech']

@@ -15,7 +15,7 @@ import inspect
 from ..core import Features, TabularFeatures, PixelFeatures, PatchFeatures, TokenFeatures, Explanation, get_device, register, lookup, cuda_sync
 from ..blackbox import as_blackbox
 from ..data import as_xy
-from ..train import Trainer, History, BestCheckpoint, EarlyStopping
+from ..train import Trainer, History, BestCheckpoint, EarlyStopping, ReduceLROnPlateau
 
 # %% auto #0
 __all__ = ['CLASS_BEHAVIOURS', 'SELECTORS', 'APPROXIMATORS', 'NotFittedError', 'Explainer', 'features_config',
@@ -160,10 +160,12 @@ class CNNSelector(nn.Module):
 class TextSelector(nn.Module):
     "L2X text selector (Chen et al. 2018, §4.2): embedding → conv(100) → local branch 2×conv(50) ‖ global branch max-pool + dense(100) → conv(50) → dropout → conv kernel 1."
     def __init__(self, vocab_size:int, out_dim:int=1, emb:int=50, conv:int=100, local:int=50, glob:int=100,
-                 final:int=50, dropout:float=0.2, pad_id:int=0):
+                 final:int=50, dropout:float=0.2, pad_id:int=0,
+                 input_dropout:float=0.2, # on the embeddings: ours (L2X's paper and code have none; L2X sets 0, AIM keeps it)
+                ):
         super().__init__()
         self.emb = nn.Embedding(vocab_size, emb, padding_idx=pad_id)
-        self.drop_in = nn.Dropout(dropout)
+        self.drop_in = nn.Dropout(input_dropout)
         self.conv = nn.Conv1d(emb, conv, 3, padding=1)
         self.local = nn.Sequential(nn.Conv1d(conv, local, 3, padding=1), nn.ReLU(), nn.Conv1d(local, local, 3, padding=1), nn.ReLU())
         self.glob = nn.Linear(conv, glob)
@@ -221,16 +223,19 @@ class CNNApproximator(nn.Module):
     def forward(self, x, mask): return self.head(self.body(x * self.features.expand(mask)))
 
 class TextApproximator(nn.Module):
-    "Text approximator: word embeddings scaled by the mask, average-pooled over real words, dense 250 (L2X §4.2 variational family)."
-    def __init__(self, vocab_size:int, n_classes:int, emb:int=50, hidden:int=250, pad_id:int=0, dropout:float=0.2):
+    "Text approximator: word embeddings scaled by the mask, pooled, dense 250 (L2X §4.2 variational family)."
+    def __init__(self, vocab_size:int, n_classes:int, emb:int=50, hidden:int=250, pad_id:int=0, dropout:float=0.2,
+                 divide_by:int|None=None, # pooling: the masked sum ÷ this (L2X's code: k, an average over the selected words); None: ÷ the number of real words
+                ):
         super().__init__()
+        if divide_by is not None and not (isinstance(divide_by, int) and divide_by >= 1): raise ValueError(f"divide_by must be None or an integer >= 1, got {divide_by!r}")
         self.emb = nn.Embedding(vocab_size, emb, padding_idx=pad_id)
-        self.pad_id = pad_id
+        self.pad_id, self.divide_by = pad_id, divide_by
         self.head = nn.Sequential(nn.Linear(emb, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
     def forward(self, ids, mask):
         valid = (ids != self.pad_id).to(mask.dtype)
-        e = self.emb(ids) * (mask * valid)[:, :, None]
-        return self.head(e.sum(1) / valid.sum(1, keepdim=True).clamp_min(1.))
+        s = (self.emb(ids) * (mask * valid)[:, :, None]).sum(1)
+        return self.head(s / (self.divide_by or valid.sum(1, keepdim=True).clamp_min(1.)))
 
 APPROXIMATORS = {
     'tabular': lambda f, C, **kw: MLPApproximator(f.d, C, **kw),
@@ -250,8 +255,9 @@ class AmortizedExplainer(Explainer, nn.Module):
     "Base class: a network that learns to explain a black box in one forward pass."
     name = 'amortized'
     # the default training budget: at least `min_steps` optimizer steps, then early stopping (`patience` epochs) on a
-    # validation split (`valid_frac` of the training data when none is given), at most `max_epochs` epochs
-    defaults: dict = dict(batch_size=128, lr=1e-3, min_steps=1000, max_epochs=100, patience=5, valid_frac=0.1)
+    # validation split (`valid_frac` of the training data when none is given), at most `max_epochs` epochs; after
+    # `min_steps`, the learning rate halves whenever `lr_patience` epochs pass without a better validation value
+    defaults: dict = dict(batch_size=128, lr=1e-3, min_steps=1000, max_epochs=100, patience=8, valid_frac=0.1, lr_patience=2)
     monitor = ('val_loss', 'min')
     explain_batch_size: int = 1024
     def __init__(self, features:Features, n_classes:int, **config):
@@ -316,16 +322,17 @@ def _carve(train, frac, seed):
 # %% ../../nbs/07_explainers.core.ipynb #1cb87321
 @patch
 def _budget(self:AmortizedExplainer, n:int, epochs, batch_size, patience, min_steps, valid):
-    "(epochs, early-stopping callback or None) for `n` training samples."
+    "(epochs, [callbacks]) for `n` training samples: early stopping (and, in the default budget, learning-rate halving on plateaus)."
     d = self.defaults
     if epochs is not None:
         if not (isinstance(epochs, int) and epochs >= 1): raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-        return epochs, (EarlyStopping(self.monitor[0], patience, self.monitor[1]) if patience and valid else None)
+        return epochs, ([EarlyStopping(self.monitor[0], patience, self.monitor[1])] if patience and valid else [])
     per_epoch = math.ceil(n / batch_size)
     min_epochs = math.ceil((d['min_steps'] if min_steps is None else min_steps) / per_epoch)
-    if not valid: return max(min_epochs, 1), None
+    if not valid: return max(min_epochs, 1), []
     es = EarlyStopping(self.monitor[0], patience or d['patience'], self.monitor[1], min_epochs=min_epochs)
-    return max(d['max_epochs'], min_epochs), es
+    lr = [ReduceLROnPlateau(self.monitor[0], self.monitor[1], d['lr_patience'], min_epochs=min_epochs)] if d.get('lr_patience') else []
+    return max(d['max_epochs'], min_epochs), lr + [es]
 
 # %% ../../nbs/07_explainers.core.ipynb #b1c0aea8
 @patch
@@ -348,8 +355,8 @@ def fit(self:AmortizedExplainer, blackbox, # the model to explain: a `BlackBox`,
     tr = self._probs_of(bb, train, 'train', progress)
     va = self._probs_of(bb, valid, 'valid', progress) if valid is not None else None
     if va is None and epochs is None: tr, va = _carve(tr, d['valid_frac'], 0 if seed is None else seed)
-    n_epochs, stopper = self._budget(len(tr[0]), epochs, bs, patience, min_steps, va is not None)
-    cbs = list(callbacks) + ([BestCheckpoint(*self.monitor)] if va is not None else []) + ([stopper] if stopper else [])
+    n_epochs, budget_cbs = self._budget(len(tr[0]), epochs, bs, patience, min_steps, va is not None)
+    cbs = list(callbacks) + ([BestCheckpoint(*self.monitor)] if va is not None else []) + budget_cbs
     where = getattr(train, 'name', '')
     trainer = Trainer(max_epochs=n_epochs, batch_size=bs, lr=lr, callbacks=cbs, progress=progress, seed=seed, device=device,
                       checkpoint=checkpoint, desc=f"{self.name} explainer" + (f" on {where}" if where else ''), **trainer_kw)

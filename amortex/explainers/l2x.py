@@ -13,12 +13,17 @@ from ..samplers import SubsetConcrete, topk_mask
 from ..blackbox import as_blackbox
 from ..losses import l2x_loss, soft_cross_entropy
 from .core import AmortizedExplainer, build_selector, build_approximator
+from ..zoo import keras_init
 
 # %% auto #0
-__all__ = ['IMAGE_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'L2X']
+__all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'text_approximator', 'L2X']
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
 IMAGE_SELECTOR = dict(channels=(32, 64, 64))  # the default image selector (see Defaults)
+# text: the paper's networks (§4.2) as the authors' code builds them: no dropout on the selector's embeddings nor in the
+# variational family, whose masked embedding sum is divided by k (an average over the k selected words); see IMDB below
+TEXT_SELECTOR = dict(input_dropout=0.)
+def text_approximator(k:int) -> dict: return dict(dropout=0., divide_by=k)
 
 OBJECTIVES = {
     'variational': "the paper's bound (Eq. 6): a variational family g learns P_m(y | x) from the k selected features, jointly with the selector",
@@ -42,21 +47,26 @@ class L2X(AmortizedExplainer):
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
                  objective:str='auto', # 'variational' (the paper) | 'blackbox' (ours) | 'auto': see `OBJECTIVES` and `resolve_objective`
                  anneal_steps:int=1500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
+                 init:str='torch', # initialisation of both networks: 'torch' (PyTorch's defaults) | 'keras' (the authors' Keras defaults, `zoo.keras_init`)
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
             raise ValueError(f"k must be an integer in [1, d={features.d}], got {k!r}")
         if optimizer not in ('adam', 'rmsprop'): raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {optimizer!r}")
         if objective not in ('auto', *OBJECTIVES): raise ValueError(f"objective must be 'auto' or one of {list(OBJECTIVES)}, got {objective!r}")
         if not (isinstance(anneal_steps, int) and anneal_steps >= 0): raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
+        if init not in ('torch', 'keras'): raise ValueError(f"init must be 'torch' or 'keras', got {init!r}")
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, k=k, tau=tau, optimizer=optimizer, weight_decay=weight_decay,
                          selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size,
-                         objective=objective, anneal_steps=anneal_steps)
+                         objective=objective, anneal_steps=anneal_steps, **({} if init == 'torch' else {'init': init}))
         extra = {'vocab_size': vocab_size} if features.kind == 'tokens' else {}
         sel = dict(selector or {})
+        apx = dict(approximator or {})
         if features.kind in ('pixels', 'patches'): sel = {**IMAGE_SELECTOR, **sel}
+        if features.kind == 'tokens': sel, apx = {**TEXT_SELECTOR, **sel}, {**text_approximator(k), **apx}
         self.selector = build_selector(features, 1, **extra, **sel)
-        self.approximator = build_approximator(features, n_classes, **extra, **(approximator or {}))
+        self.approximator = build_approximator(features, n_classes, **extra, **apx)
+        if init == 'keras': keras_init(self.selector); keras_init(self.approximator)
         self.sampler = SubsetConcrete(k, tau)
         self.k = k
 
