@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from fastcore.basics import patch
 from ..core import Features, register, paper, budget
-from ..samplers import SubsetConcrete, topk_mask
+from ..samplers import SubsetConcrete, RelaxedTopK, topk_mask
 from ..blackbox import as_blackbox
 from ..losses import l2x_loss, soft_cross_entropy
 from .core import AmortizedExplainer, build_selector, build_approximator
@@ -39,7 +39,7 @@ class L2X(AmortizedExplainer):
     def __init__(self, features:Features, # the data set's features
                  n_classes:int, # classes of the black box
                  k:int, # number of features to select
-                 tau:float=0.1, # temperature of the subset concrete
+                 tau:float=0.1, # temperature of the subset concrete ('variational' objective)
                  optimizer:str='adam', # 'adam' | 'rmsprop'
                  weight_decay:float=0., # L2 penalty on both networks
                  selector:dict|None=None, # keyword arguments of the selector network (see `build_selector`)
@@ -47,6 +47,7 @@ class L2X(AmortizedExplainer):
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
                  objective:str='auto', # 'variational' (the paper) | 'blackbox' (ours) | 'auto': see `OBJECTIVES` and `resolve_objective`
                  anneal_steps:int=1500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
+                 blackbox_tau:float=0.5, # 'blackbox' objective: temperature of its relaxed top-k sampler (`RelaxedTopK`)
                  init:str='torch', # initialisation of both networks: 'torch' (PyTorch's defaults) | 'keras' (the authors' Keras defaults, `zoo.keras_init`)
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
@@ -54,11 +55,12 @@ class L2X(AmortizedExplainer):
         if optimizer not in ('adam', 'rmsprop'): raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {optimizer!r}")
         if objective not in ('auto', *OBJECTIVES): raise ValueError(f"objective must be 'auto' or one of {list(OBJECTIVES)}, got {objective!r}")
         if not (isinstance(anneal_steps, int) and anneal_steps >= 0): raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
+        if not (isinstance(blackbox_tau, (int, float)) and blackbox_tau > 0): raise ValueError(f"blackbox_tau must be a number > 0, got {blackbox_tau!r}")
         if init not in ('torch', 'keras'): raise ValueError(f"init must be 'torch' or 'keras', got {init!r}")
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, k=k, tau=tau, optimizer=optimizer, weight_decay=weight_decay,
                          selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size,
-                         objective=objective, anneal_steps=anneal_steps, **({} if init == 'torch' else {'init': init}))
+                         objective=objective, anneal_steps=anneal_steps, blackbox_tau=blackbox_tau, **({} if init == 'torch' else {'init': init}))
         extra = {'vocab_size': vocab_size} if features.kind == 'tokens' else {}
         sel = dict(selector or {})
         apx = dict(approximator or {})
@@ -67,7 +69,8 @@ class L2X(AmortizedExplainer):
         self.selector = build_selector(features, 1, **extra, **sel)
         self.approximator = build_approximator(features, n_classes, **extra, **apx)
         if init == 'keras': keras_init(self.selector); keras_init(self.approximator)
-        self.sampler = SubsetConcrete(k, tau)
+        self.sampler = SubsetConcrete(k, tau)               # the paper's sampler ('variational')
+        self.topk_sampler = RelaxedTopK(k, blackbox_tau)    # ours ('blackbox'): k distinct features in every training mask
         self.k = k
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #abe5b665
@@ -109,8 +112,8 @@ def subset_size(self:L2X) -> int:
 # %% ../../nbs/07a_explainers.l2x.ipynb #da3c3047
 @patch
 def blackbox_loss(self:L2X, x:torch.Tensor, p:torch.Tensor) -> torch.Tensor:
-    "The 'blackbox' objective on a batch: 1 − P_m(ŷ | x under a relaxed subset of `subset_size()` features), ŷ the full-input class."
-    m = self.sampler(self.logits(x), self.subset_size())
+    "The 'blackbox' objective on a batch: 1 − P_m(ŷ | x under a relaxed top-`subset_size()` mask (`RelaxedTopK`)), ŷ the full-input class."
+    m = self.topk_sampler(self.logits(x), self.subset_size())
     q = torch.softmax(self.blackbox.logits_grad(self.features.relaxed(x, m)).to(x.device), -1)
     return 1 - q.gather(1, p.argmax(-1, keepdim=True)).mean()
 
