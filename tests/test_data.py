@@ -108,6 +108,13 @@ def test_imdb():
     assert pre.x[short, 0] == Vocab.PAD and pre.x[short, -1] != Vocab.PAD
     sub = te.subset([5, 7])
     assert sub.texts == [te.texts[5], te.texts[7]] and sub.tokens[1] == te.tokens[7] and torch.equal(sub.x[0], te.x[5])
+    # Keras' preprocessed IMDB has no punctuation tokens: neither the vocabulary nor the reviews keep any
+    nop = load('imdb', 'test', max_vocab=5000, side='pre', punctuation=False)
+    punct = {',', '.', '!', '?', '"', '(', ')', '-', '/', ':', ';'}
+    assert ',' in pre.vocab and '.' in pre.vocab and not punct & set(nop.vocab.itos) and len(nop.vocab) == 5000
+    words = [t for t in data.tokenize(nop.texts[long]) if t not in punct and not (len(t) == 1 and not t.isalnum())]
+    assert nop.tokens[long] == words[-400:] and not punct & set(nop.tokens[long])
+    with pytest.raises(TypeError, match="punctuation must be True or False"): load('imdb', 'test', punctuation='no')
 
 
 @needs_data
