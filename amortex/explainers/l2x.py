@@ -21,7 +21,8 @@ __all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'te
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
 IMAGE_SELECTOR = dict(channels=(32, 64, 64))  # the default image selector (see Defaults)
 # text: the paper's networks (§4.2) as the authors' code builds them: no dropout on the selector's embeddings nor in the
-# variational family, whose masked embedding sum is divided by k (an average over the k selected words); see IMDB below
+# variational family, whose masked embedding sum is divided by k (an average over the k selected words), and Keras' initialisation
+# (init='auto'): on IMDB (8,000 reviews x 2 epochs) post-hoc accuracy 0.726 with PyTorch's, 0.861 with Keras' (L2X tutorial)
 TEXT_SELECTOR = dict(input_dropout=0.)
 def text_approximator(k:int) -> dict: return dict(dropout=0., divide_by=k)
 
@@ -48,7 +49,7 @@ class L2X(AmortizedExplainer):
                  objective:str='auto', # 'variational' (the paper) | 'blackbox' (ours) | 'auto': see `OBJECTIVES` and `resolve_objective`
                  anneal_steps:int=1500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
                  blackbox_tau:float=0.5, # 'blackbox' objective: temperature of its relaxed top-k sampler (`RelaxedTopK`)
-                 init:str='torch', # initialisation of both networks: 'torch' (PyTorch's defaults) | 'keras' (the authors' Keras defaults, `zoo.keras_init`)
+                 init:str='auto', # both networks: 'torch' (PyTorch's defaults) | 'keras' (the authors' Keras defaults, `zoo.keras_init`) | 'auto': 'keras' for text, else 'torch'
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
             raise ValueError(f"k must be an integer in [1, d={features.d}], got {k!r}")
@@ -56,7 +57,8 @@ class L2X(AmortizedExplainer):
         if objective not in ('auto', *OBJECTIVES): raise ValueError(f"objective must be 'auto' or one of {list(OBJECTIVES)}, got {objective!r}")
         if not (isinstance(anneal_steps, int) and anneal_steps >= 0): raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
         if not (isinstance(blackbox_tau, (int, float)) and blackbox_tau > 0): raise ValueError(f"blackbox_tau must be a number > 0, got {blackbox_tau!r}")
-        if init not in ('torch', 'keras'): raise ValueError(f"init must be 'torch' or 'keras', got {init!r}")
+        if init not in ('auto', 'torch', 'keras'): raise ValueError(f"init must be 'auto', 'torch' or 'keras', got {init!r}")
+        if init == 'auto': init = 'keras' if features.kind == 'tokens' else 'torch'  # see IMDB in the L2X tutorial
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, k=k, tau=tau, optimizer=optimizer, weight_decay=weight_decay,
                          selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size,

@@ -24,7 +24,8 @@ L2X_TASKS = {  # the task: data (its features' `how` is the masking rule), black
     'mnist': dict(dataset='mnist', data=dict(classes=(3, 8), patch=4), blackbox='l2x_mnist_cnn'),
 }
 L2X_SETTINGS = {
-    'imdb': dict(k=paper(10), objective=paper('variational', 'Eq. 6'), tau=paper(0.5), optimizer=paper('rmsprop'), lr=paper(1e-3), batch_size=paper(40), epochs=paper(5)),
+    'imdb': dict(k=paper(10), objective=paper('variational', 'Eq. 6'), tau=paper(0.5), optimizer=paper('rmsprop'), lr=paper(1e-3), batch_size=paper(40), epochs=paper(5),
+                 init=ours('keras', "the paper gives none; the authors' code has Keras' defaults (embeddings U(±0.05), Glorot)")),
     'mnist': dict(k=paper(4), objective=paper('variational', 'Eq. 6'), tau=ours(0.1, "not given for MNIST; the synthetic value"),
                   selector=ours(dict(channels=(8, 16, 16)), "three conv layers as the paper says; 8-16-16 channels keep it as cheap as the black box"),
                   optimizer=ours('adam', "not given for MNIST"), lr=ours(1e-3, "not given for MNIST"),
