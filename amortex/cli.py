@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_cli.ipynb #5112b42b
 from __future__ import annotations
-import argparse, os, sys, tempfile
+import argparse, inspect, os, sys, tempfile
 from pathlib import Path
 from .core import REGISTRY, lookup, get_device
 
@@ -32,6 +32,7 @@ def _choices_help(run) -> str:
 def _add_common(p):
     p.add_argument('--quick', action='store_true', help="small sizes (a few minutes on a CPU); the default is the full run")
     p.add_argument('--seed', type=int, default=0, help="random seed (default 0)")
+    p.add_argument('--seeds', type=int, default=None, metavar='N', help="repeat under seeds SEED, SEED+1, ... and report mean and std (runners that repeat; default: 1 quick, 3 full)")
     p.add_argument('--device', default=None, help="torch device: cpu, cuda or cuda:N (default: CUDA when available)")
     p.add_argument('--out', default=None, metavar='DIR', help="a directory: every result table is written there as <table>.csv (created if missing)")
     p.add_argument('--no-progress', action='store_true', help="hide progress bars")
@@ -98,6 +99,9 @@ def _prepare(args) -> tuple:
     try: get_device(args.device)
     except ValueError as e: raise UsageError(f"--device: {e}") from None
     kw = dict(quick=args.quick, seed=args.seed, device=args.device, progress=not args.no_progress)
+    if args.seeds is not None:
+        if 'seeds' not in inspect.signature(run).parameters: raise UsageError(f"--seeds: {kind} {name} runs one seed (use --seed)")
+        _check_number('--seeds', args.seeds, 1); kw['seeds'] = args.seeds
     ch = getattr(run, 'choices', {})
     lists = dict(datasets=_csv_list(args.datasets), methods=_csv_list(args.methods)) if kind == 'bench' else dict(parts=_csv_list(args.parts))
     for opt, vals in lists.items():

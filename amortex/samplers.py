@@ -28,38 +28,40 @@ def _logistic(shape, device, dtype, eps=1e-20):
     return torch.log(u) - torch.log1p(-u)
 
 # %% ../nbs/04_samplers.ipynb #4999aab0
-class SubsetConcrete(nn.Module):
-    "L2X's relaxed k-subset: elementwise max over k Concrete draws; top-k at inference."
-    def __init__(self, k:int, # subset size
-                 tau:float=0.1, # temperature (lower = closer to k-hot)
-                 straight_through:bool=False, # forward the hard top-k of the relaxed sample, backward its gradient
-                ):
-        super().__init__()
-        if k < 1: raise ValueError(f"k must be >= 1, got {k}")
-        self.k, self.tau, self.straight_through = k, tau, straight_through
-    def forward(self, logits:torch.Tensor, k:int|None=None) -> torch.Tensor:
-        k = self.k if k is None else k
-        if k > logits.shape[-1]: raise ValueError(f"k={k} is larger than the number of features d={logits.shape[-1]}")
-        if not self.training: return topk_mask(logits, k)
-        g = _gumbel((k,) + tuple(logits.shape), logits.device, logits.dtype)
-        v = torch.softmax((logits.unsqueeze(0) + g) / self.tau, dim=-1).amax(0)
-        if self.straight_through: v = topk_mask(v.detach(), k) - v.detach() + v
-        return v
-    def extra_repr(self): return f"k={self.k}, tau={self.tau}, straight_through={self.straight_through}"
-
-# %% ../nbs/04_samplers.ipynb #5f46d4e9
-class RelaxedTopK(nn.Module):
-    "Relaxed k-hot sample without replacement (Xie & Ermon 2019): Gumbel-perturbed logits, k successive softmaxes; top-k at inference."
-    def __init__(self, k:int, # subset size
-                 tau:float=0.1, # temperature (lower = closer to k-hot)
-                ):
+class _KSubset(nn.Module):
+    "A relaxed k-subset sampler: checks k, returns the hard top-k at inference and `relaxed(logits, k)` in training."
+    def __init__(self, k:int, tau:float):
         super().__init__()
         if k < 1: raise ValueError(f"k must be >= 1, got {k}")
         self.k, self.tau = k, tau
     def forward(self, logits:torch.Tensor, k:int|None=None) -> torch.Tensor:
         k = self.k if k is None else k
         if k > logits.shape[-1]: raise ValueError(f"k={k} is larger than the number of features d={logits.shape[-1]}")
-        if not self.training: return topk_mask(logits, k)
+        return self.relaxed(logits, k) if self.training else topk_mask(logits, k)
+    def extra_repr(self): return f"k={self.k}, tau={self.tau}"
+
+class SubsetConcrete(_KSubset):
+    "L2X's relaxed k-subset: elementwise max over k Concrete draws; top-k at inference."
+    def __init__(self, k:int, # subset size
+                 tau:float=0.1, # temperature (lower = closer to k-hot)
+                 straight_through:bool=False, # forward the hard top-k of the relaxed sample, backward its gradient
+                ):
+        super().__init__(k, tau); self.straight_through = straight_through
+    def relaxed(self, logits:torch.Tensor, k:int) -> torch.Tensor:
+        g = _gumbel((k,) + tuple(logits.shape), logits.device, logits.dtype)
+        v = torch.softmax((logits.unsqueeze(0) + g) / self.tau, dim=-1).amax(0)
+        if self.straight_through: v = topk_mask(v.detach(), k) - v.detach() + v
+        return v
+    def extra_repr(self): return f"{super().extra_repr()}, straight_through={self.straight_through}"
+
+# %% ../nbs/04_samplers.ipynb #5f46d4e9
+class RelaxedTopK(_KSubset):
+    "Relaxed k-hot sample without replacement (Xie & Ermon 2019): Gumbel-perturbed logits, k successive softmaxes; top-k at inference."
+    def __init__(self, k:int, # subset size
+                 tau:float=0.1, # temperature (lower = closer to k-hot)
+                ):
+        super().__init__(k, tau)
+    def relaxed(self, logits:torch.Tensor, k:int) -> torch.Tensor:
         s = logits + _gumbel(tuple(logits.shape), logits.device, logits.dtype)
         khot, a = torch.zeros_like(s), torch.zeros_like(s)
         for _ in range(k):
@@ -67,7 +69,6 @@ class RelaxedTopK(nn.Module):
             a = torch.softmax(s / self.tau, dim=-1)
             khot = khot + a
         return khot.clamp(max=1.)  # near-tied features can each collect half of several draws
-    def extra_repr(self): return f"k={self.k}, tau={self.tau}"
 
 # %% ../nbs/04_samplers.ipynb #31e1e1e8
 class BinaryConcrete(nn.Module):

@@ -19,8 +19,8 @@ from .data import as_xy
 
 # %% auto #0
 __all__ = ['AUGMENTATIONS', 'iterate_batches', 'Callback', 'EarlyStopping', 'BestCheckpoint', 'Anneal', 'CosineSchedule',
-           'ReduceLROnPlateau', 'History', 'TrainingDiverged', 'Trainer', 'make_optimizer', 'crop_flip', 'Classifier',
-           'train_classifier']
+           'ReduceLROnPlateau', 'History', 'TrainingDiverged', 'Trainer', 'keras_init', 'make_optimizer', 'crop_flip',
+           'Classifier', 'train_classifier']
 
 # %% ../nbs/06_train.ipynb #6363b93d
 def iterate_batches(tensors:Sequence[torch.Tensor], batch_size:int, shuffle:bool=False,
@@ -51,19 +51,25 @@ def _monitored(cb, logs):
     if cb.monitor not in logs: raise KeyError(f"{type(cb).__name__} monitors {cb.monitor!r}, which the epoch logs lack; logged: {sorted(logs)}")
     return logs[cb.monitor]
 
+def _check_mode(mode:str):
+    if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+
+def _improves(v:float, best:float|None, mode:str, min_delta:float=0.) -> bool:
+    "Is `v` better than `best` (None: nothing seen yet) by more than `min_delta`, in direction `mode`? Shared by every monitoring callback."
+    return best is None or (v < best - min_delta if mode == 'min' else v > best + min_delta)
+
 # %% ../nbs/06_train.ipynb #b598e1c1
 class EarlyStopping(Callback):
     "Stop when `monitor` has not improved for `patience` epochs (never before `min_epochs` epochs have run)."
     order = 10
     def __init__(self, monitor:str='val_loss', patience:int=3, mode:str='min', min_delta:float=0., min_epochs:int=0):
-        if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        _check_mode(mode)
         if patience < 1: raise ValueError(f"patience must be >= 1, got {patience}")
         self.monitor, self.patience, self.mode, self.min_delta, self.min_epochs = monitor, patience, mode, min_delta, min_epochs
     def on_fit_start(self, trainer): self.best, self.wait = None, 0
     def on_epoch_end(self, trainer, logs):
         v = _monitored(self, logs)
-        better = self.best is None or (v < self.best - self.min_delta if self.mode == 'min' else v > self.best + self.min_delta)
-        if better: self.best, self.wait = v, 0
+        if _improves(v, self.best, self.mode, self.min_delta): self.best, self.wait = v, 0
         else:
             self.wait += 1
             if self.wait >= self.patience and trainer.epoch + 1 >= self.min_epochs: trainer.should_stop = True
@@ -75,12 +81,12 @@ class BestCheckpoint(Callback):
     "Keep (in memory) the weights of the epoch with the best `monitor`, and restore them when training ends."
     order = 20
     def __init__(self, monitor:str='val_loss', mode:str='min'):
-        if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        _check_mode(mode)
         self.monitor, self.mode = monitor, mode
     def on_fit_start(self, trainer): self.best, self.state, self.best_epoch = None, None, None
     def on_epoch_end(self, trainer, logs):
         v = _monitored(self, logs)
-        if self.best is None or (v < self.best if self.mode == 'min' else v > self.best):
+        if _improves(v, self.best, self.mode):
             self.best, self.best_epoch = v, trainer.epoch
             self.state = copy.deepcopy(trainer.module.state_dict())
     def on_fit_end(self, trainer):
@@ -119,14 +125,14 @@ class ReduceLROnPlateau(Callback):
     "Multiply every optimizer's learning rate by `factor` when `monitor` has not improved for `patience` epochs (not before `min_epochs`)."
     order = 5  # before EarlyStopping, which counts the same epochs
     def __init__(self, monitor:str='val_loss', mode:str='min', patience:int=2, factor:float=0.5, min_epochs:int=0, min_lr:float=1e-6):
-        if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        _check_mode(mode)
         if patience < 1: raise ValueError(f"patience must be >= 1, got {patience}")
         if not 0 < factor < 1: raise ValueError(f"factor must be in (0, 1), got {factor}")
         self.monitor, self.mode, self.patience, self.factor, self.min_epochs, self.min_lr = monitor, mode, patience, factor, min_epochs, min_lr
     def on_fit_start(self, trainer): self.best, self.wait = None, 0
     def on_epoch_end(self, trainer, logs):
         v = _monitored(self, logs)
-        if self.best is None or (v < self.best if self.mode == 'min' else v > self.best): self.best, self.wait = v, 0; return
+        if _improves(v, self.best, self.mode): self.best, self.wait = v, 0; return
         self.wait += 1
         if self.wait >= self.patience and trainer.epoch + 1 >= self.min_epochs:
             for opt in trainer.optimizers:
@@ -342,6 +348,19 @@ def _diverged(self:Trainer, e, module, last_good, epoch):
     module.load_state_dict(last_good)
     if self.on_nan == 'raise': raise e
     warnings.warn(f"{e}; stopped and restored the weights of epoch {epoch} (the last finished one)")
+
+# %% ../nbs/06_train.ipynb #923c6770
+def keras_init(module:nn.Module) -> nn.Module:
+    "Keras 2 default initialisation: embeddings uniform in ±0.05 (PAD row zero), Glorot-uniform dense and conv weights, zero biases."
+    for m in module.modules():
+        if isinstance(m, nn.Embedding):
+            nn.init.uniform_(m.weight, -0.05, 0.05)
+            if m.padding_idx is not None:
+                with torch.no_grad(): m.weight[m.padding_idx].zero_()
+        elif isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d)):
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None: nn.init.zeros_(m.bias)
+    return module
 
 # %% ../nbs/06_train.ipynb #9cbb383d
 def make_optimizer(name, # 'adam' | 'adamw' | 'rmsprop' | 'sgd' | 'adadelta', or a callable `params -> Optimizer`

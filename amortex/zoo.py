@@ -14,13 +14,13 @@ from torch import nn
 import torch.nn.functional as F
 from .core import register, lookup, REGISTRY, seed_everything, get_device
 from .blackbox import BlackBox
-from .train import train_classifier
+from .train import train_classifier, keras_init
 from .data import as_xy
 
 # %% auto #0
 __all__ = ['CIFAR10_MEAN', 'CIFAR10_STD', 'SYNTHETIC', 'TABULAR', 'VALID_SPLIT', 'ZOO_VERSION', 'ZOO', 'FEATURE_ONLY_OPTIONS',
-           'keras_init', 'MLP', 'WordCNN', 'reverse_prefix', 'BiGRUClassifier', 'TransformerBiLSTM', 'L2XMnistCNN',
-           'MEEDMnistCNN', 'SmallCNN', 'Normalize', 'resnet18_32x32', 'data_info', 'l2x_synthetic_mlp', 'l2x_imdb_cnn',
+           'MLP', 'WordCNN', 'reverse_prefix', 'BiGRUClassifier', 'TransformerBiLSTM', 'L2XMnistCNN', 'MEEDMnistCNN',
+           'SmallCNN', 'Normalize', 'resnet18_32x32', 'data_info', 'l2x_synthetic_mlp', 'l2x_imdb_cnn',
            'aim_agnews_cnn', 'aim_imdb_bigru', 'aim_hatexplain', 'l2x_mnist_cnn', 'meed_mnist_cnn', 'aim_image_cnn',
            'tabular_mlp', 'resnet18_cifar', 'random_forest', 'logistic_regression', 'ZooEntry', 'zoo_table',
            'zoo_cache_dir', 'data_fingerprint', 'canonical_data_options', 'get_blackbox']
@@ -36,19 +36,6 @@ def _lengths(x:torch.Tensor, pad_id:int=0) -> torch.Tensor:
     nonpad = (x != pad_id).long()
     last = (nonpad * torch.arange(1, x.shape[1] + 1, device=x.device)).max(1).values
     return last.clamp_min(1)
-
-# %% ../nbs/03a_zoo.ipynb #923c6770
-def keras_init(module:nn.Module) -> nn.Module:
-    "Keras 2 default initialisation: embeddings uniform in ±0.05 (PAD row zero), Glorot-uniform dense and conv weights, zero biases."
-    for m in module.modules():
-        if isinstance(m, nn.Embedding):
-            nn.init.uniform_(m.weight, -0.05, 0.05)
-            if m.padding_idx is not None:
-                with torch.no_grad(): m.weight[m.padding_idx].zero_()
-        elif isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d)):
-            nn.init.xavier_uniform_(m.weight)
-            if m.bias is not None: nn.init.zeros_(m.bias)
-    return module
 
 # %% ../nbs/03a_zoo.ipynb #df3bf64d
 class MLP(nn.Sequential):

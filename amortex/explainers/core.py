@@ -160,7 +160,8 @@ class CNNSelector(nn.Module):
 class TextSelector(nn.Module):
     "L2X text selector (Chen et al. 2018, §4.2): embedding → conv(100) → local branch 2×conv(50) ‖ global branch max-pool + dense(100) → conv(50) → dropout → conv kernel 1."
     def __init__(self, vocab_size:int, out_dim:int=1, emb:int=50, conv:int=100, local:int=50, glob:int=100,
-                 final:int=50, dropout:float=0.2, pad_id:int=0,
+                 final:int=50, dropout:float=0.2,
+                 pad_id:int|None=0, # its embedding is fixed at zero; None: PAD is a word with a learned embedding (Keras without `mask_zero`)
                  input_dropout:float=0.2, # on the embeddings: ours (L2X's paper and code have none; L2X sets 0, AIM keeps it)
                 ):
         super().__init__()
@@ -187,7 +188,7 @@ SELECTORS = {
     'tabular': lambda f, out_dim, **kw: MLPSelector(f.d, out_dim, **kw),
     'pixels':  lambda f, out_dim, **kw: CNNSelector(f.input_shape[0], f.grid, f.input_shape[1:], out_dim, **kw),
     'patches': lambda f, out_dim, **kw: CNNSelector(f.input_shape[0], f.grid, f.input_shape[1:], out_dim, **kw),
-    'tokens':  lambda f, out_dim, vocab_size=None, **kw: TextSelector(vocab_size_of(f, vocab_size), out_dim, pad_id=f.pad_id, **kw),
+    'tokens':  lambda f, out_dim, vocab_size=None, **kw: TextSelector(vocab_size_of(f, vocab_size), out_dim, **{'pad_id': f.pad_id, **kw}),
 }
 
 def build_selector(features:Features, out_dim:int=1, **kw) -> nn.Module:
@@ -224,7 +225,9 @@ class CNNApproximator(nn.Module):
 
 class TextApproximator(nn.Module):
     "Text approximator: word embeddings scaled by the mask, pooled, dense 250 (L2X §4.2 variational family)."
-    def __init__(self, vocab_size:int, n_classes:int, emb:int=50, hidden:int=250, pad_id:int=0, dropout:float=0.2,
+    def __init__(self, vocab_size:int, n_classes:int, emb:int=50, hidden:int=250,
+                 pad_id:int|None=0, # PAD's embedding is zero and PAD never counts as a word; None: PAD is a word with a learned embedding (the authors' Keras code)
+                 dropout:float=0.2,
                  divide_by:int|None=None, # pooling: the masked sum ÷ this (L2X's code: k, an average over the selected words); None: ÷ the number of real words
                 ):
         super().__init__()
@@ -233,7 +236,7 @@ class TextApproximator(nn.Module):
         self.pad_id, self.divide_by = pad_id, divide_by
         self.head = nn.Sequential(nn.Linear(emb, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
     def forward(self, ids, mask):
-        valid = (ids != self.pad_id).to(mask.dtype)
+        valid = torch.ones_like(mask) if self.pad_id is None else (ids != self.pad_id).to(mask.dtype)
         s = (self.emb(ids) * (mask * valid)[:, :, None]).sum(1)
         return self.head(s / (self.divide_by or valid.sum(1, keepdim=True).clamp_min(1.)))
 
@@ -241,7 +244,7 @@ APPROXIMATORS = {
     'tabular': lambda f, C, **kw: MLPApproximator(f.d, C, **kw),
     'pixels':  lambda f, C, **kw: CNNApproximator(f, C, **kw),
     'patches': lambda f, C, **kw: CNNApproximator(f, C, **kw),
-    'tokens':  lambda f, C, vocab_size=None, **kw: TextApproximator(vocab_size_of(f, vocab_size), C, pad_id=f.pad_id, **kw),
+    'tokens':  lambda f, C, vocab_size=None, **kw: TextApproximator(vocab_size_of(f, vocab_size), C, **{'pad_id': f.pad_id, **kw}),
 }
 
 def build_approximator(features:Features, n_classes:int, **kw) -> nn.Module:

@@ -13,7 +13,7 @@ from ..samplers import SubsetConcrete, RelaxedTopK, topk_mask
 from ..blackbox import as_blackbox
 from ..losses import l2x_loss, soft_cross_entropy
 from .core import AmortizedExplainer, build_selector, build_approximator
-from ..zoo import keras_init
+from ..train import keras_init
 
 # %% auto #0
 __all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'text_approximator', 'L2X']
@@ -49,7 +49,8 @@ class L2X(AmortizedExplainer):
                  objective:str='auto', # 'variational' (the paper) | 'blackbox' (ours) | 'auto': see `OBJECTIVES` and `resolve_objective`
                  anneal_steps:int=1500, # 'blackbox' objective: steps over which the subset size shrinks from d/2 to k (0: k throughout)
                  blackbox_tau:float=0.5, # 'blackbox' objective: temperature of its relaxed top-k sampler (`RelaxedTopK`)
-                 init:str='auto', # both networks: 'torch' (PyTorch's defaults) | 'keras' (the authors' Keras defaults, `zoo.keras_init`) | 'auto': 'keras' for text, else 'torch'
+                 init:str='auto', # both networks: 'torch' (PyTorch's defaults) | 'keras' (the authors' Keras defaults, `train.keras_init`) | 'auto': 'keras' for text, else 'torch'
+                 select_pad:bool=False, # text: PAD positions may be selected and PAD is a word with a learned embedding (the authors' code); default: never selected
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
             raise ValueError(f"k must be an integer in [1, d={features.d}], got {k!r}")
@@ -58,29 +59,31 @@ class L2X(AmortizedExplainer):
         if not (isinstance(anneal_steps, int) and anneal_steps >= 0): raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
         if not (isinstance(blackbox_tau, (int, float)) and blackbox_tau > 0): raise ValueError(f"blackbox_tau must be a number > 0, got {blackbox_tau!r}")
         if init not in ('auto', 'torch', 'keras'): raise ValueError(f"init must be 'auto', 'torch' or 'keras', got {init!r}")
+        if select_pad and features.kind != 'tokens': raise ValueError(f"select_pad is for token features (text), not {features.kind!r}")
         if init == 'auto': init = 'keras' if features.kind == 'tokens' else 'torch'  # see IMDB in the L2X tutorial
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, k=k, tau=tau, optimizer=optimizer, weight_decay=weight_decay,
                          selector=selector or {}, approximator=approximator or {}, vocab_size=vocab_size,
-                         objective=objective, anneal_steps=anneal_steps, blackbox_tau=blackbox_tau, **({} if init == 'torch' else {'init': init}))
+                         objective=objective, anneal_steps=anneal_steps, blackbox_tau=blackbox_tau, init=init, **({'select_pad': True} if select_pad else {}))  # init resolved: a checkpoint records what its weights started from
         extra = {'vocab_size': vocab_size} if features.kind == 'tokens' else {}
         sel = dict(selector or {})
         apx = dict(approximator or {})
         if features.kind in ('pixels', 'patches'): sel = {**IMAGE_SELECTOR, **sel}
         if features.kind == 'tokens': sel, apx = {**TEXT_SELECTOR, **sel}, {**text_approximator(k), **apx}
+        if select_pad: sel, apx = {**sel, 'pad_id': None}, {**apx, 'pad_id': None}
         self.selector = build_selector(features, 1, **extra, **sel)
         self.approximator = build_approximator(features, n_classes, **extra, **apx)
         if init == 'keras': keras_init(self.selector); keras_init(self.approximator)
         self.sampler = SubsetConcrete(k, tau)               # the paper's sampler ('variational')
         self.topk_sampler = RelaxedTopK(k, blackbox_tau)    # ours ('blackbox'): k distinct features in every training mask
-        self.k = k
+        self.k, self.select_pad = k, select_pad
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #abe5b665
 @patch
 def logits(self:L2X, x):
-    "Selector logits `[B, d]`; for text, PAD positions are pushed to −∞ (never selected while words are left)."
+    "Selector logits `[B, d]`; for text, PAD positions are pushed to −∞ (never selected while words are left) unless `select_pad`."
     s = self.selector(x).squeeze(-1)
-    if self.features.kind == 'tokens': s = s.masked_fill(~self.features.valid(x), -1e4)
+    if self.features.kind == 'tokens' and not self.select_pad: s = s.masked_fill(~self.features.valid(x), -1e4)
     return s
 
 @patch

@@ -14,7 +14,7 @@ import amortex.explainers  # registers every amortized explainer, for fit_explai
 
 # %% auto #0
 __all__ = ['SIZES', 'size_name', 'subset', 'holdout', 'check_names', 'settings_for', 'fit_explainer', 'format_table', 'legend',
-           'show', 'side_by_side', 'print_settings', 'timed', 'settings_line']
+           'show', 'side_by_side', 'print_settings', 'timed', 'over_seeds', 'settings_line']
 
 # %% ../../nbs/12a_reproduce.common.ipynb #15526c79
 SIZES = ('quick', 'full')
@@ -90,7 +90,7 @@ def fit_explainer(name:str, # a registered explainer ('l2x', 'aim', ...)
 # %% ../../nbs/12a_reproduce.common.ipynb #da9cd6f2
 def _fmt(col:str):
     "The number format of a column, by its name."
-    if col == 'n' or col.endswith('_count'): return lambda v: f"{int(v):d}"
+    if col in ('n', 'n_seeds') or col.endswith('_count'): return lambda v: f"{int(v):d}"
     if col == 'fit_s' or col.endswith('_min'): return lambda v: f"{v:.1f}"
     if col.endswith('_s') or col.endswith('_per_sample') or col.endswith('_s_per_image'): return lambda v: f"{v:.2e}"
     return lambda v: f"{v:.3f}"
@@ -142,6 +142,20 @@ def timed(label:str, show:bool=True):
     t0 = time.perf_counter()
     yield
     if show: print(f"({label}: {time.perf_counter() - t0:.0f} s)")
+
+# %% ../../nbs/12a_reproduce.common.ipynb #9d41c7a2
+def over_seeds(runs:dict, # {seed: table}: the same rows (methods) and columns under each seed
+               spread=('posthoc_accuracy',), # columns that get a `<col>_std` column (sample std over seeds; NaN for one seed)
+              ) -> pd.DataFrame:
+    "The mean over seeds of every numeric column, `<col>_std` beside each `spread` column, and `n_seeds`; the per-seed rows in `attrs['per_seed']`."
+    if not runs: raise ValueError("over_seeds needs at least one seed's table")
+    per = pd.concat(runs, names=['seed'])
+    g = per.groupby(level=-1, sort=False)
+    out = g.mean(numeric_only=True)
+    for c in spread: out.insert(out.columns.get_loc(c) + 1, f'{c}_std', g[c].std())
+    out['n_seeds'] = len(runs)
+    out.attrs.update({**next(iter(runs.values())).attrs, 'per_seed': per, 'seeds': list(runs)})
+    return out
 
 # %% ../../nbs/12a_reproduce.common.ipynb #29b9193c
 def settings_line(settings:dict) -> str:
