@@ -4,10 +4,11 @@
 
 # %% ../nbs/08_baselines.ipynb #aec9f7d2
 from __future__ import annotations
-import time, warnings
+import math, time, warnings
 from contextlib import nullcontext
 import torch
 from torch import nn
+import torch.nn.functional as F
 import captum.attr as ca
 from captum._utils.models.linear_model import SkLearnRidge
 from tqdm.auto import tqdm
@@ -17,8 +18,9 @@ from .blackbox import as_blackbox
 from .explainers.core import Explainer
 
 # %% auto #0
-__all__ = ['find_embedding', 'reduce_to_features', 'Baseline', 'baseline', 'LIME', 'KernelSHAP', 'Occlusion', 'Saliency',
-           'GradientXInput', 'IntegratedGradients', 'DeepLIFT', 'RandomScores']
+__all__ = ['LIME_SAMPLING', 'find_embedding', 'reduce_to_features', 'Baseline', 'baseline', 'lime_text_perturb',
+           'lime_text_kernel', 'LIME', 'KernelSHAP', 'Occlusion', 'Saliency', 'GradientXInput', 'IntegratedGradients',
+           'DeepLIFT', 'RandomScores']
 
 # %% ../nbs/08_baselines.ipynb #fdf9ebc3
 def find_embedding(model:nn.Module) -> nn.Embedding:
@@ -111,13 +113,36 @@ def _forward(self:_Perturbation, z:torch.Tensor, x:torch.Tensor) -> torch.Tensor
 
 @patch
 def _per_sample(self:_Perturbation, method, x:torch.Tensor, target:torch.Tensor) -> torch.Tensor:
-    "Captum's surrogate `method` (LIME, KernelSHAP) run once per sample of the chunk, on the all-ones point of the interpretable space."
-    z = torch.ones(1, self.features.d, device=x.device)
-    return torch.cat([method.attribute(z, baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
+    "Captum's surrogate `method` (LIME, KernelSHAP) run once per sample of the chunk, around the point `_origin(x_i)` of the interpretable space."
+    return torch.cat([method.attribute(self._origin(x[i:i+1]), baselines=0., target=int(target[i]), additional_forward_args=(x[i:i+1],),
                                        n_samples=self.n_samples, perturbations_per_eval=self.perturbations_per_eval)
                       for i in range(len(x))])
 
+@patch
+def _origin(self:_Perturbation, x:torch.Tensor) -> torch.Tensor:
+    "The explained point `[1, d]` of the interpretable space: every feature present."
+    return torch.ones(1, self.features.d, device=x.device)
+
 # %% ../nbs/08_baselines.ipynb #b4284460
+def lime_text_perturb(original_inp:torch.Tensor, **kwargs) -> torch.Tensor:
+    "The LIME package's text sampling (`LimeTextExplainer`, by position): of the n real words (nonzero entries of `original_inp`), a uniform number r in 1..n, chosen at random, are removed; PAD positions are left as they are."
+    z = torch.ones_like(original_inp, dtype=torch.long)
+    idx = (original_inp[0] > 0).nonzero().squeeze(1).cpu()
+    if len(idx):
+        r = int(torch.randint(1, len(idx) + 1, (1,)))
+        z[0, idx[torch.randperm(len(idx))[:r]].to(z.device)] = 0
+    return z
+
+def lime_text_kernel(original_inp, perturbed_inp, _, **kwargs) -> float:
+    "The LIME package's text kernel: √exp(−d²/25²) with d = 100 × the cosine distance to the explained text (over its real words)."
+    d = 100 * (1 - F.cosine_similarity(original_inp.flatten().float(), perturbed_inp.flatten().float(), dim=0).item())
+    return math.sqrt(math.exp(-d ** 2 / 25 ** 2))
+
+LIME_SAMPLING = {
+    'bernoulli': "Captum's: each feature kept with probability 1/2, kernel exp(-cos_dist^2 / 1^2)",
+    'lime_text': "the LIME package's text explainer: a uniform number of the real words removed, kernel sqrt(exp(-(100 cos_dist)^2 / 25^2)); PAD is not a feature",
+}
+
 @register('baseline', 'lime')
 class LIME(_Perturbation):
     "LIME (Ribeiro et al. 2016) over the interpretable features, via Captum's `Lime`."
@@ -126,16 +151,27 @@ class LIME(_Perturbation):
     def __init__(self, blackbox, features:Features,
                  n_samples:int=1000, # perturbed samples per explained input
                  interpretable_model=None, # a Captum `Model` surrogate; None = ridge regression (alpha=1)
-                 similarity_func=None, # Captum similarity kernel; None = Captum's default (cosine, width 1)
+                 similarity_func=None, # Captum similarity kernel; None = the sampling's own (see `LIME_SAMPLING`)
+                 sampling:str='auto', # a key of `LIME_SAMPLING`, or 'auto': 'lime_text' for tokens, else 'bernoulli'
                  **kwargs):
         super().__init__(blackbox, features, **kwargs)
-        self.n_samples = int(n_samples)
-        self._lime = ca.Lime(self._forward, interpretable_model or SkLearnRidge(alpha=1.0), similarity_func)
-    def _meta(self): return {'n_samples': self.n_samples, 'n_evals': self.n_samples}
+        if sampling == 'auto': sampling = 'lime_text' if features.kind == 'tokens' else 'bernoulli'
+        if sampling not in LIME_SAMPLING: raise ValueError(f"sampling must be 'auto' or one of {list(LIME_SAMPLING)}, got {sampling!r}")
+        if sampling == 'lime_text' and features.kind != 'tokens': raise ValueError(f"sampling='lime_text' is for token features (text), not {features.kind!r}")
+        self.n_samples, self.sampling = int(n_samples), sampling
+        text = sampling == 'lime_text'
+        self._lime = ca.Lime(self._forward, interpretable_model or SkLearnRidge(alpha=1.0),
+                             similarity_func or (lime_text_kernel if text else None), lime_text_perturb if text else None)
+    def _meta(self): return {'n_samples': self.n_samples, 'n_evals': self.n_samples, 'sampling': self.sampling}
 
 # %% ../nbs/08_baselines.ipynb #37621f95
 @patch
 def _chunk_scores(self:LIME, x, target): return self._per_sample(self._lime, x, target)
+
+@patch
+def _origin(self:LIME, x):
+    "With 'lime_text' the explained point marks the real words (PAD positions 0: never perturbed, never in the kernel's distance)."
+    return self.features.valid(x).float() if self.sampling == 'lime_text' else torch.ones(1, self.features.d, device=x.device)
 
 # %% ../nbs/08_baselines.ipynb #d2eede85
 @register('baseline', 'kernel_shap')

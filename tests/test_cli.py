@@ -66,10 +66,13 @@ def test_reproduce_aim_tabular_writes_csv(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert '== Table 10, admission: K=3' in printed and 'AIM settings for admission' in printed and 'paper' in printed
     df = pd.read_csv(tmp_path / 'table10_admission.csv', index_col=0)
-    assert list(df.index) == ['aim', 'aim (paper)', 'l2x', 'lime', 'lime (paper)']
+    assert list(df.index) == ['aim', 'aim (paper)', 'l2x', 'lime', 'lime (paper)', 'random']
     assert list(df.columns) == ['faithfulness (mean)', 'faithfulness (noise)', '+Δlog-odds (mean)', '+Δlog-odds (noise)']
     assert df.loc['aim (paper)', 'faithfulness (mean)'] == 94.0  # the paper's column is carried, not computed
-    assert 50 < df.loc['aim', 'faithfulness (mean)'] <= 100
+    # 3 random features of 7 keep the black box's prediction 73% of the time under noise masking (the table's own floor);
+    # at this quick size and seed 0, AIM, L2X and LIME keep it 92-99% of the time. A broken explainer lands near the floor.
+    for m in ('aim', 'l2x', 'lime'):
+        assert df.loc[m, 'faithfulness (noise)'] > df.loc['random', 'faithfulness (noise)'] + 10, df.to_string()
 
 
 def test_reproduce_aim_rejects_unknown_part(capsys):
