@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from typing import Sequence
 from fastcore.basics import patch
 from ..core import Features, PatchFeatures, Explanation, register, paper, ours, budget, seeded
-from ..samplers import BinaryConcrete
+from ..samplers import BinaryConcrete, topk_mask
 from ..losses import additive_logits, aim_loss
 from .core import AmortizedExplainer, build_selector, build_approximator, vocab_size_of
 from ..zoo import reverse_prefix
@@ -174,14 +174,21 @@ class AIM(AmortizedExplainer):
                  vocab_size:int|None=None, # text only: vocabulary size (default: from `features.vocab`)
                  image_nets:str='context', # superpixels: 'context' (ours) | 'patchwise' (the paper); see `aim_networks`
                  random_l1:float=1.0, # weight of a second L1 on uniformly random masks (the D.3 draws), next to the selector's (ours; 0: the paper)
+                 bias:bool=False, # ours: a learned per-class intercept b in softmax(W_xᵀz + b); the paper's additive model has none
+                 l21_rows:str='all', # rows of W_x in ‖W_x‖₂,₁: 'all' (the authors' code, PAD rows included) | 'words' (text: real words only)
+                 monitor_k:int|None=None, # keep the epoch with the best validation faithfulness at K = monitor_k (the authors' code); None: the validation loss
                 ):
         _check_aim(variant, tau, alpha, beta, selector_warmup, selector_lr, self.variants)
+        if l21_rows not in ('all', 'words'): raise ValueError(f"l21_rows must be 'all' or 'words', got {l21_rows!r}")
+        if monitor_k is not None and not (isinstance(monitor_k, int) and 1 <= monitor_k <= features.d):
+            raise ValueError(f"monitor_k must be None or an integer in [1, d={features.d}], got {monitor_k!r}")
+        if monitor_k is not None and variant == 'selector_only': raise ValueError("monitor_k scores W_x, which variant='selector_only' does not train")
         if not random_l1 >= 0: raise ValueError(f"random_l1 must be >= 0, got {random_l1}")
         if features.kind == 'tokens' and vocab_size is None and getattr(features, 'vocab', None) is not None: vocab_size = len(features.vocab)
         super().__init__(features, n_classes, tau=tau, alpha=alpha, beta=beta, variant=variant, dropout=dropout, l1_selector_grad=l1_selector_grad,
                          selector_warmup=selector_warmup, selector_lr=selector_lr, explainer=explainer or {}, selector=selector or {},
                          approximator=approximator or {}, vocab_size=vocab_size,
-                         image_nets=image_nets, random_l1=random_l1)
+                         image_nets=image_nets, random_l1=random_l1, bias=bias, l21_rows=l21_rows, monitor_k=monitor_k)
         E, S, G = aim_networks(features, n_classes, dropout, explainer, selector, approximator, vocab_size, image_nets)
         self.explainer = E if variant != 'selector_only' else None
         self.selector = S if variant != 'explainer_only' else None
@@ -190,6 +197,9 @@ class AIM(AmortizedExplainer):
         self.alpha, self.beta, self.variant, self.l1_selector_grad, self.random_l1 = alpha, beta, variant, l1_selector_grad, float(random_l1)
         self.selector_warmup, self.selector_lr, self._steps = selector_warmup, selector_lr, 0
         self.inference = inference or ('selector' if variant == 'selector_only' else 'W')
+        self.class_bias = nn.Parameter(torch.zeros(n_classes)) if bias and variant != 'selector_only' else None
+        self.l21_rows, self.monitor_k = l21_rows, monitor_k
+        if monitor_k is not None: self.monitor = ('val_faithfulness', 'max')  # the best checkpoint and early stopping follow it
 
 # %% ../../nbs/07c_explainers.aim.ipynb #2dd7b5c3
 def _check_aim(variant, tau, alpha, beta, selector_warmup, selector_lr, variants):
@@ -263,26 +273,38 @@ def masked_prediction(self:AIM, x:torch.Tensor, z:torch.Tensor) -> torch.Tensor:
     return self.blackbox(self.features.hard(x, z)).argmax(-1).to(x.device)
 
 @patch
+def additive(self:AIM, W:torch.Tensor, z:torch.Tensor) -> torch.Tensor:
+    "The additive model's logits W_xᵀz (Eq. 1), plus the class intercept when `bias=True`: `[B, C]`."
+    a = additive_logits(W, z)
+    return a if self.class_bias is None else a + self.class_bias
+
+@patch
+def _l21_input(self:AIM, W:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
+    "W_x as the ℓ2,1 term sees it: with `l21_rows='words'` the PAD rows of text are zeroed (they add nothing)."
+    if self.l21_rows == 'all' or self.features.kind != 'tokens': return W
+    return W * self.features.valid(x).to(W.dtype)[:, :, None]
+
+@patch
 def losses(self:AIM, x:torch.Tensor, p:torch.Tensor, reduction:str='mean') -> dict:
     "The terms of Eq. 5 (per `variant`) on a batch of inputs `x` and black-box probabilities `p`."
     y_m = p.argmax(-1)
     if self.variant == 'explainer_only':
         z = random_subsets(self._valid(x))
         W = self.weights(x)
-        return aim_loss(additive_logits(W, z), self.masked_prediction(x, z), None, None, W, self.alpha, self.beta, reduction)
+        return aim_loss(self.additive(W, z), self.masked_prediction(x, z), None, None, self._l21_input(W, x), self.alpha, self.beta, reduction)
     zs, z = self.sample(x)
     approx = self.approximator(x, zs)
     if self.variant == 'selector_only': return aim_loss(None, None, approx, y_m, None, self.alpha, self.beta, reduction)
     W = self.weights(x)
     z1 = zs if self.l1_selector_grad else zs.detach()
-    out = aim_loss(additive_logits(W, z1), self.masked_prediction(x, z), approx, y_m, W, self.alpha, self.beta, reduction)
+    out = aim_loss(self.additive(W, z1), self.masked_prediction(x, z), approx, y_m, self._l21_input(W, x), self.alpha, self.beta, reduction)
     if self.random_l1: out = _add_random_l1(self, out, x, W, reduction)
     return out
 
 def _add_random_l1(self, out, x, W, reduction):
     "Add `random_l1` × L1 on uniformly random masks (the D.3 draws) to AIM's terms, as `l1_random`."
     zr = random_subsets(self._valid(x))
-    l1r = aim_loss(additive_logits(W, zr), self.masked_prediction(x, zr), None, None, reduction=reduction)['l1']
+    l1r = aim_loss(self.additive(W, zr), self.masked_prediction(x, zr), None, None, reduction=reduction)['l1']
     return {**out, 'loss': out['loss'] + self.random_l1 * l1r, 'l1_random': l1r}
 
 # %% ../../nbs/07c_explainers.aim.ipynb #a4de9454
@@ -315,7 +337,17 @@ def validation_step(self:AIM, batch):
     if self.selector is not None:  # mean keep probability of the real features: near 0 means the selector collapsed
         probs = self.probs(x); v = self._valid(x).to(probs.dtype)
         out['keep'] = (probs * v).sum(1) / v.sum(1).clamp_min(1)
+    if self.monitor_k is not None: out['faithfulness'] = self.faithfulness(x, p.argmax(-1), self.monitor_k)
     return out
+
+@patch
+@torch.no_grad()
+def faithfulness(self:AIM, x:torch.Tensor, y:torch.Tensor, k:int) -> torch.Tensor:
+    "Per sample 1/0: the black box, shown the top-`k` features of W_x's column y (real words only), predicts y (the paper's faithfulness)."
+    W = self.weights(x)
+    s = W.gather(2, y[:, None, None].expand(-1, W.shape[1], 1)).squeeze(-1).masked_fill(~self._valid(x), float('-inf'))
+    keep = topk_mask(s, min(k, s.shape[1])) * self._valid(x).to(s.dtype)
+    return (self.masked_prediction(x, keep) == y).to(s.dtype)
 
 # %% ../../nbs/07c_explainers.aim.ipynb #bb5edf10
 @patch

@@ -13,7 +13,7 @@ from ..samplers import SubsetConcrete, RelaxedTopK, topk_mask
 from ..blackbox import as_blackbox
 from ..losses import l2x_loss, soft_cross_entropy
 from .core import AmortizedExplainer, build_selector, build_approximator
-from ..train import keras_init
+from ..train import keras_init, make_optimizer
 
 # %% auto #0
 __all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'text_approximator', 'L2X']
@@ -136,8 +136,8 @@ def _frozen(model):
 @patch
 def configure_optimizers(self:L2X, lr):
     self._steps = 0  # a new fit starts a new subset-size schedule
-    Opt = torch.optim.Adam if self.config['optimizer'] == 'adam' else torch.optim.RMSprop
-    return Opt(self.parameters(), lr=lr, weight_decay=self.config['weight_decay'])
+    # RMSprop with Keras' defaults (rho 0.9, eps 1e-7), as the authors' code; PyTorch's are alpha 0.99, eps 1e-8
+    return make_optimizer(self.config['optimizer'], self.parameters(), lr, weight_decay=self.config['weight_decay'])
 
 @patch
 def training_step(self:L2X, batch, trainer):
