@@ -24,16 +24,29 @@ __all__ = ['AUGMENTATIONS', 'iterate_batches', 'Callback', 'EarlyStopping', 'Bes
 
 # %% ../nbs/06_train.ipynb #6363b93d
 def iterate_batches(tensors:Sequence[torch.Tensor], batch_size:int, shuffle:bool=False,
-                    generator:torch.Generator|None=None, drop_last:bool=False):
+                    generator:torch.Generator|None=None, drop_last:bool=False,
+                    lengths:torch.Tensor|None=None, # per-sample lengths: with `shuffle`, batches of similar length (see below)
+                    pool:int=50, # with `lengths`: each pool of `pool` batches of the shuffled samples is sorted by length
+                   ):
     "Yield tuples of aligned mini-batches from a tuple of tensors that share their first dimension."
     n = tensors[0].shape[0]
     if any(t.shape[0] != n for t in tensors): raise ValueError(f"tensors must share their first dimension, got {[t.shape[0] for t in tensors]}")
     if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if lengths is not None and lengths.shape != (n,): raise ValueError(f"lengths must have shape ({n},), got {tuple(lengths.shape)}")
     idx = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     stop = n - n % batch_size if drop_last and n >= batch_size else n
-    for i in range(0, stop, batch_size):
-        j = idx[i:i+batch_size]
-        yield tuple(t[j] for t in tensors)
+    batches = [idx[i:i+batch_size] for i in range(0, stop, batch_size)]
+    if shuffle and lengths is not None: batches = _length_buckets(idx[:stop], lengths, batch_size, pool, generator)
+    for j in batches: yield tuple(t[j] for t in tensors)
+
+def _length_buckets(idx, lengths, batch_size, pool, generator):
+    "Batches of similar length: each pool of `pool * batch_size` shuffled samples sorted by length and cut into batches, all batches shuffled."
+    out, size = [], batch_size * max(pool, 1)
+    for i in range(0, len(idx), size):
+        chunk = idx[i:i+size]
+        chunk = chunk[lengths[chunk].argsort(stable=True)]
+        out += [chunk[k:k+batch_size] for k in range(0, len(chunk), batch_size)]
+    return [out[int(k)] for k in torch.randperm(len(out), generator=generator)]
 
 # %% ../nbs/06_train.ipynb #fae58400
 class Callback:
@@ -178,6 +191,7 @@ class Trainer:
                  valid_batch_size:int|None=None,
                  checkpoint:str|Path|None=None, # write a resumable checkpoint here after every epoch
                  desc:str='training', # what is training, for the progress bar and the epoch lines (e.g. 'L2X explainer on xor')
+                 lengths:Callable|None=None, # inputs -> per-sample lengths: training batches of similar length (`iterate_batches`)
                 ):
         if not (isinstance(max_epochs, int) and max_epochs >= 1): raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}")
         if not (isinstance(batch_size, int) and batch_size >= 1): raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
@@ -192,6 +206,7 @@ class Trainer:
         self.valid_batch_size = valid_batch_size or max(batch_size, 512)
         self.scaler = torch.amp.GradScaler('cuda') if self.amp else None
         self.checkpoint = None if checkpoint is None else Path(checkpoint)
+        self.lengths = lengths
 
     def autocast(self):
         "Context manager for the forward pass (mixed precision when `amp` is on)."
@@ -279,7 +294,8 @@ def _epoch(self:Trainer, module, train, gen) -> dict:
     sums, count = {}, 0
     # a BatchNorm layer cannot train on a batch of one: a last batch of a single sample is left out of that epoch
     drop = train[0].shape[0] % self.batch_size == 1 and train[0].shape[0] > 1 and _has_batchnorm(module)
-    bar = tqdm(iterate_batches(train, self.batch_size, shuffle=True, generator=gen, drop_last=drop), total=self.n_batches - drop,
+    lens = self.lengths(train[0]).cpu() if self.lengths is not None else None
+    bar = tqdm(iterate_batches(train, self.batch_size, shuffle=True, generator=gen, drop_last=drop, lengths=lens), total=self.n_batches - drop,
                desc=f"{self.desc}: epoch {self.epoch+1}/{self.max_epochs}", disable=not self.progress, leave=False)
     try:
         for batch in bar:
@@ -421,6 +437,7 @@ def train_classifier(model:nn.Module, # outputs logits
                      seed:int=0, device=None, progress:bool=True,
                      desc:str|None=None, # what is training, for the progress lines
                      checkpoint=None, resume=None, # see `Trainer`
+                     length_buckets:bool=False, # token ids (PAD 0): batches of reviews of similar length, so that a model that cuts a batch to its longest row (`zoo.BiGRUClassifier`) computes less
                     ) -> History:
     "Train `model` with cross-entropy on the `Trainer`; returns the `History` (per-epoch `loss`, `acc`, `val_loss`, `val_acc`)."
     if schedule not in (None, 'cosine'): raise ValueError(f"unknown schedule {schedule!r}; use None or 'cosine'")
@@ -431,7 +448,8 @@ def train_classifier(model:nn.Module, # outputs logits
         cbs.append(BestCheckpoint('val_acc', 'max'))
         if patience is not None: cbs.append(EarlyStopping('val_acc', patience, 'max'))
     trainer = Trainer(max_epochs=epochs, batch_size=batch_size, lr=lr, callbacks=cbs, device=device, seed=seed, progress=progress,
-                      on_nan='raise', checkpoint=checkpoint, desc=desc or f'train {type(model).__name__}')
+                      on_nan='raise', checkpoint=checkpoint, desc=desc or f'train {type(model).__name__}',
+                      lengths=(lambda x: (x != 0).sum(1)) if length_buckets else None)
     h = trainer.fit(Classifier(model, optimizer, weight_decay, momentum, augment), tr, va, resume=resume)
     if h.best_epoch is None and len(h): h.best_epoch = len(h) - 1
     return h
