@@ -277,7 +277,7 @@ ZOO: dict[str, ZooEntry] = {
     'aim_imdb_bigru': ZooEntry('aim_imdb_bigru', {'imdb': dict(max_vocab=None, min_freq=5, maxlen=400, side='post')}, _adam(5, 50, length_buckets=True), 'AIM §5',
                                note='batches of similar length: about half the CPU time (benchmarks/results/bigru)'),
     'aim_imdb_cnn': ZooEntry('l2x_imdb_cnn', {'imdb': dict(max_vocab=None, min_freq=5, maxlen=400, side='post')}, _adam(5, 32), 'AIM §5 (CPU substitute)',
-                             note="the word CNN on AIM's IMDB preprocessing: stands in for the BiGRU, whose training and explainer queries are too slow on a CPU"),
+                             note="the word CNN on AIM's IMDB preprocessing: the runner's IMDB black box on a CPU (AIM queries the BiGRU at every step; its rows beside this one: benchmarks/aim_imdb_bigru.py)"),
     'aim_hatexplain': ZooEntry('aim_hatexplain', {'hatexplain': dict(max_vocab=None, min_freq=5, maxlen=200, side='post')}, _adam(10, 64), 'AIM §5'),
     'aim_agnews_cnn': ZooEntry('aim_agnews_cnn', {'ag_news': dict(max_vocab=None, min_freq=5, maxlen=400, side='post')}, _adam(10, 32), 'AIM §5',
                                note='trained on the 6,080-row split of the official AG News test set (the train split is not offline)'),

@@ -28,13 +28,16 @@ def _used_length(ids:torch.Tensor, pad_id) -> int:
     return max(int(used[-1]) + 1, 1) if len(used) else 1
 
 class TokenMLP(nn.Module):
-    "Per-position network for token ids: embedding → dense layers (ReLU) → `out_dim` scores per position (AIM's text explainer E)."
-    def __init__(self, vocab_size:int, out_dim:int=1, emb:int=100, hidden:Sequence[int]=(250, 250), dropout:float=0., pad_id:int=0):
+    """Per-position network for token ids: embedding → dense layers (ReLU) → `out_dim` scores per position (AIM's text explainer E).
+    The defaults are the authors' code (two hidden layers, linear output); the paper's text (App. C) has three hidden layers
+    and a ReLU on the output: `hidden=(250, 250, 250), out_relu=True`."""
+    def __init__(self, vocab_size:int, out_dim:int=1, emb:int=100, hidden:Sequence[int]=(250, 250), dropout:float=0., pad_id:int=0,
+                 out_relu:bool=False):
         super().__init__()
         self.emb = nn.Embedding(vocab_size, emb, padding_idx=pad_id)
         layers, n = [], emb
         for h in hidden: layers += [nn.Linear(n, h), nn.ReLU()] + ([nn.Dropout(dropout)] if dropout else []); n = h
-        self.net, self.out_dim = nn.Sequential(*layers, nn.Linear(n, out_dim)), out_dim
+        self.net, self.out_dim = nn.Sequential(*layers, nn.Linear(n, out_dim), *([nn.ReLU()] if out_relu else [])), out_dim
     def forward(self, ids):
         L, Lm = ids.shape[1], _used_length(ids, self.emb.padding_idx)
         out = self.net(self.emb(ids[:, :Lm]))
@@ -80,12 +83,16 @@ def forward(self:BiLSTMSelector, ids):
 
 # %% ../../nbs/07c_explainers.aim.ipynb #4c48beb7
 class ConvMaxApproximator(nn.Module):
-    "AIM's text approximator G: embeddings ⊙ mask → dropout → conv (kernel 3) → ReLU → max-pool over positions → dropout → dense to the classes."
-    def __init__(self, vocab_size:int, n_classes:int, emb:int=100, channels:int=250, kernel:int=3, dropout:float=0.2, pad_id:int=0):
+    """AIM's text approximator G: embeddings ⊙ mask → dropout → conv (kernel 3) → ReLU → max-pool over positions → dropout → dense to the classes.
+    `dense` adds hidden layers (ReLU) before the last one: the authors' code has none; the paper's text reads as one of 250 (`dense=(250,)`)."""
+    def __init__(self, vocab_size:int, n_classes:int, emb:int=100, channels:int=250, kernel:int=3, dropout:float=0.2, pad_id:int=0,
+                 dense:Sequence[int]=()):
         super().__init__()
         self.emb, self.kernel = nn.Embedding(vocab_size, emb, padding_idx=pad_id), kernel
         self.conv = nn.Sequential(nn.Dropout(dropout), nn.Conv1d(emb, channels, kernel, padding='same'), nn.ReLU())
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(channels, n_classes))
+        head, n = [], channels
+        for h in dense: head += [nn.Dropout(dropout), nn.Linear(n, h), nn.ReLU()]; n = h
+        self.head = nn.Sequential(*head, nn.Dropout(dropout), nn.Linear(n, n_classes))
     def forward(self, ids, mask):
         # trailing positions where every row is PAD embed to 0 whatever the mask; keeping `kernel` of them gives
         # the max-pool the same value (ReLU of the bias) as the whole tail, at a fraction of the cost

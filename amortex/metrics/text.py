@@ -82,13 +82,15 @@ def purity(expl:Explanation, # token explanations ([B, d], or [B, d, C]: the tar
            x:torch.Tensor|None=None, # token ids, when the explanation does not carry them
            stopwords:Iterable[str]|None=None, # default NLTK English
            denominator:str='selected', # 'selected': the real words selected (fewer than k in a short text) | 'k': always k (PAD selected counts as clean)
+           count:str='occurrences', # 'occurrences': every selected stopword counts | 'types': each distinct one once (the authors' code)
           ) -> torch.Tensor:
     "Per sample: share of stopwords and punctuation among the top-`k` words (AIM App. B.1; lower is better; NaN without words)."
     if denominator not in ('selected', 'k'): raise ValueError(f"denominator must be 'selected' or 'k', got {denominator!r}")
+    if count not in ('occurrences', 'types'): raise ValueError(f"count must be 'occurrences' or 'types', got {count!r}")
     x = _token_ids(expl, x, 'purity')
     sw = english_stopwords() if stopwords is None else frozenset(stopwords)
-    out = [sum(contaminated(w, sw) for w in ws) / (len(ws) if denominator == 'selected' else k) if ws else float('nan')
-           for ws in topk_words(expl, k, x)]
+    def bad(ws): return sum(contaminated(w, sw) for w in (ws if count == 'occurrences' else set(ws)))
+    out = [bad(ws) / (len(ws) if denominator == 'selected' else k) if ws else float('nan') for ws in topk_words(expl, k, x)]
     return torch.tensor(out, dtype=torch.float)
 
 # %% ../../nbs/09d_metrics.text.ipynb #a120f78b
