@@ -1,5 +1,5 @@
 """LIME's rows of AIM's Tables 2 and 5 with the LIME package's text sampling (issue 11): the recorded rows
-(`benchmarks/results/aim/table2_*.csv`) used Captum's default (Bernoulli(1/2) over all positions, PAD in place, cosine
+(`benchmarks/results/aim/table2_*.csv`) used Captum's default (Bernoulli(1/2) over all positions, PAD included, cosine
 kernel of width 1); these use `LIME(sampling='lime_text')`, the library's text default (a uniform number of the real words
 removed, the kept ones compacted; kernel width 25 on 100 x cosine distance). Same black boxes (zoo cache), same 200
 evaluation texts, same neighbour pool, same seed and number of perturbations as the runner's full size.

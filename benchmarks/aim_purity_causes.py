@@ -27,15 +27,15 @@ st = {**untag(aim_settings(task)), **extra}
 t0 = time.time()
 aim = fit_explainer('aim', bb, train, valid, st, seed=seed, progress=False)
 fit_s = time.time() - t0
-print(aim.history.to_frame().to_string())
+fr = aim.history.to_frame()
+print(fr.to_string())
 df = evaluate({'aim': aim}, bb, ev, metrics=('purity', 'brevity', 'posthoc_accuracy'), k=10, progress=False)
 e = aim.explain(ev.x)
 pk = T.purity(e, 10, denominator='k').nanmean().item()
 pa = T.purity(e, 10, denominator='k', count='types').nanmean().item()  # the authors' evaluate.py: distinct stopwords / K
 words = T.topk_words(e, 10)
 unk = sum(w == '<unk>' for ws in words for w in ws) / max(sum(len(ws) for ws in words), 1)
-fr = aim.history.to_frame()  # no selector (variant='explainer_only'): no keep rate
-keep = fr['val_keep'].iloc[aim.history.best_epoch] if 'val_keep' in fr else float('nan')
+keep = fr['val_keep'].iloc[aim.history.best_epoch] if 'val_keep' in fr else float('nan')  # no selector (explainer_only): no keep rate
 print("RESULT", name, task, f"seed={seed} n_train={len(train)} n_eval={len(ev)} purity={100 * df.loc['aim', 'purity']:.1f} "
       f"purity_k={100 * pk:.1f} purity_authors={100 * pa:.1f} faithfulness={100 * df.loc['aim', 'posthoc_accuracy']:.1f} brevity={df.loc['aim', 'brevity']:.2f} "
       f"unk_share={100 * unk:.1f} best_epoch={aim.history.best_epoch} epochs={len(aim.history)} "

@@ -210,7 +210,7 @@ def text_task(task:str, # 'imdb' | 'hatexplain' | 'ag_news'
     ev = subset(test, s['n_eval'], seed)
     aim = fit_aim(bb, train, valid, task, quick, seed, dev, progress)
     l2x = {k: fit_l2x(bb, train, valid, k, _epochs(s['l2x_epochs'], task), seed, dev, progress) for k in ks} if 'l2x' in methods else {}
-    # LIME perturbs with PAD in place (as recorded in our full runs); every method is scored with the task's rule (compact)
+    # LIME: the library's text default (the LIME package's sampling); every method is scored with the task's rule (compact)
     lime = baseline('lime', bb, test.features, n_samples=s['lime_samples'], seed=seed, progress=False) if 'lime' in methods else None
     pool = NeighbourPool(ev.x, bb, pad_id=test.features.pad_id)
     ex = {'aim': aim, **({'l2x': l2x[10]} if l2x else {}), **({'lime': lime} if lime is not None else {})}
