@@ -102,13 +102,13 @@ def test_missing_data_with_no_network(tmp_path, monkeypatch):
 
 CLI = [
     (['bench', 'synthetic', '--datasets', 'mnist'], "unknown dataset 'mnist'; valid: xor, orange_skin, nonlinear_additive, switch"),
-    (['bench', 'synthetic', '--methods', 'l2x,shapley'], "unknown method 'shapley'; valid: l2x, aim, lime"),
+    (['bench', 'synthetic', '--methods', 'l2x,shapley'], "unknown method 'shapley'; valid: l2x, aim, meed, lime"),
     (['bench', 'synthetic', '--n-test', '0'], "--n-test must be >= 1, got 0"),
     (['bench', 'synthetic', '--n-train', '-5'], "--n-train must be >= 100, got -5"),
     (['bench', 'synthetic', '--seed', 'one'], "argument --seed: invalid int value: 'one'"),
     (['bench', 'synthetic', '--device', 'tpu'], "--device: unknown device 'tpu'"),
     (['reproduce', 'l2x', '--parts', 'cifar10'], "unknown part 'cifar10'; valid: synthetic, imdb, mnist"),
-    (['reproduce', 'meed'], "argument paper: invalid choice: 'meed'"),
+    (['reproduce', 'magnex'], "argument paper: invalid choice: 'magnex'"),
 ]
 if not torch.cuda.is_available(): CLI.append((['bench', 'synthetic', '--device', 'cuda'], "--device: device 'cuda' is not available"))
 

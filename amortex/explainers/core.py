@@ -129,30 +129,47 @@ def features_from_config(cfg:dict) -> Features:
 
 # %% ../../nbs/07_explainers.core.ipynb #08311399
 class MLPSelector(nn.Module):
-    "Tabular selector: an MLP from the d columns to `out_dim` scores per column (L2X synthetic: 100-100 ReLU)."
-    def __init__(self, d:int, out_dim:int=1, hidden:Sequence[int]=(100, 100), act:str='relu', dropout:float=0.):
+    "Tabular selector: an MLP from the d columns (and `extra_dim` more inputs, concatenated) to `out_dim` scores per column (L2X synthetic: 100-100 ReLU)."
+    def __init__(self, d:int, out_dim:int=1, hidden:Sequence[int]=(100, 100), act:str='relu', dropout:float=0.,
+                 extra_dim:int=0, # width of an extra input vector concatenated to x (MEED: the black box's output)
+                ):
         super().__init__()
         Act = {'relu': nn.ReLU, 'selu': nn.SELU, 'elu': nn.ELU}[act]
-        layers, n = [], d
+        layers, n = [], d + extra_dim
         for h in hidden: layers += [nn.Linear(n, h), Act()] + ([nn.Dropout(dropout)] if dropout else []); n = h
         layers.append(nn.Linear(n, d * out_dim))
-        self.net, self.d, self.out_dim = nn.Sequential(*layers), d, out_dim
-    def forward(self, x): return self.net(x).view(-1, self.d, self.out_dim)
+        self.net, self.d, self.out_dim, self.extra_dim = nn.Sequential(*layers), d, out_dim, extra_dim
+    def forward(self, x, extra=None): return self.net(_join(x, extra, self.extra_dim)).view(-1, self.d, self.out_dim)
+
+def _join(x, extra, extra_dim):
+    "x with the extra vector concatenated on the last axis; refuses a missing or misshapen one."
+    if not extra_dim:
+        if extra is not None: raise ValueError("this selector takes no extra input (built with extra_dim=0)")
+        return x
+    if extra is None or extra.shape != (x.shape[0], extra_dim):
+        raise ValueError(f"this selector needs an extra input of shape [B={x.shape[0]}, {extra_dim}], got {None if extra is None else list(extra.shape)}")
+    return torch.cat([x, extra.to(x.dtype)], -1)
 
 class CNNSelector(nn.Module):
     "Image selector: conv layers (3×3, ReLU, max-pool after each hidden layer while the map is larger than the grid), then a 1×1 conv to `out_dim` maps pooled onto the feature grid (L2X MNIST: three conv layers)."
     def __init__(self, in_channels:int, grid:tuple[int,int], image_hw:tuple[int,int], out_dim:int=1,
                  channels:Sequence[int]=(8, 16, 16), # as cheap as the black boxes it explains; wider ones did no better (see the L2X notebook)
+                 extra_dim:int=0, # width of an extra input vector, mapped linearly to one more image channel (MEED: the black box's output)
                 ):
         super().__init__()
-        layers, c, hw = [], in_channels, list(image_hw)
+        layers, c, hw = [], in_channels + (1 if extra_dim else 0), list(image_hw)
+        self.extra_dim, self.image_hw = extra_dim, tuple(image_hw)
+        if extra_dim: self.extra = nn.Linear(extra_dim, image_hw[0] * image_hw[1])
         for ch in channels:
             layers += [nn.Conv2d(c, ch, 3, padding=1), nn.ReLU()]
             if hw[0] // 2 >= grid[0] and hw[1] // 2 >= grid[1] and hw[0] % 2 == 0 and hw[1] % 2 == 0:
                 layers.append(nn.MaxPool2d(2)); hw = [hw[0] // 2, hw[1] // 2]
             c = ch
         self.body, self.head, self.grid, self.out_dim = nn.Sequential(*layers), nn.Conv2d(c, out_dim, 1), tuple(grid), out_dim
-    def forward(self, x):
+    def forward(self, x, extra=None):
+        if self.extra_dim or extra is not None:
+            e = _join(x.new_zeros(x.shape[0], 0), extra, self.extra_dim)  # checks it
+            x = torch.cat([x, self.extra(e).view(-1, 1, *self.image_hw)], 1)
         h = self.head(self.body(x))
         if tuple(h.shape[-2:]) != self.grid: h = F.adaptive_avg_pool2d(h, self.grid)
         return h.flatten(2).transpose(1, 2)  # [B, d, out_dim]
@@ -163,18 +180,29 @@ class TextSelector(nn.Module):
                  final:int=50, dropout:float=0.2,
                  pad_id:int|None=0, # its embedding is fixed at zero; None: PAD is a word with a learned embedding (Keras without `mask_zero`)
                  input_dropout:float=0.2, # on the embeddings: ours (L2X's paper and code have none; L2X sets 0, AIM keeps it)
+                 extra_dim:int=0, # width of an extra input vector, through `extra_hidden` dense ReLU layers, joined to the global branch (MEED: the black box's output)
+                 extra_hidden:Sequence[int]=(100, 100, 100), # MEED App. B.1: three dense layers of 100, ReLU
                 ):
         super().__init__()
+        self.extra_dim = extra_dim
+        if extra_dim:
+            layers, n = [], extra_dim
+            for h in extra_hidden: layers += [nn.Linear(n, h), nn.ReLU()]; n = h
+            self.extra = nn.Sequential(*layers)
         self.emb = nn.Embedding(vocab_size, emb, padding_idx=pad_id)
         self.drop_in = nn.Dropout(input_dropout)
         self.conv = nn.Conv1d(emb, conv, 3, padding=1)
         self.local = nn.Sequential(nn.Conv1d(conv, local, 3, padding=1), nn.ReLU(), nn.Conv1d(local, local, 3, padding=1), nn.ReLU())
         self.glob = nn.Linear(conv, glob)
-        self.final = nn.Sequential(nn.Conv1d(local + glob, final, 3, padding=1), nn.ReLU(), nn.Dropout(dropout), nn.Conv1d(final, out_dim, 1))
+        g_dim = glob + (extra_hidden[-1] if extra_dim else 0)
+        self.final = nn.Sequential(nn.Conv1d(local + g_dim, final, 3, padding=1), nn.ReLU(), nn.Dropout(dropout), nn.Conv1d(final, out_dim, 1))
         self.out_dim = out_dim
-    def forward(self, ids):
+    def forward(self, ids, extra=None):
         h = F.relu(self.conv(self.drop_in(self.emb(ids)).transpose(1, 2)))  # [B, conv, L]
         g = F.relu(self.glob(h.amax(2)))                                      # [B, glob]
+        if self.extra_dim or extra is not None:
+            e = _join(g.new_zeros(g.shape[0], 0), extra, self.extra_dim)  # checks it
+            g = torch.cat([g, self.extra(e)], 1)
         z = torch.cat([self.local(h), g[:, :, None].expand(-1, -1, h.shape[2])], 1)
         return self.final(z).transpose(1, 2)                                  # [B, L, out_dim]
 

@@ -41,7 +41,7 @@ class L2X(AmortizedExplainer):
                  n_classes:int, # classes of the black box
                  k:int, # number of features to select
                  tau:float=0.1, # temperature of the subset concrete ('variational' objective)
-                 optimizer:str='adam', # 'adam' | 'rmsprop'
+                 optimizer:str='adam', # 'adam' | 'rmsprop' | 'adadelta' (Keras' defaults; MEED's image tasks)
                  weight_decay:float=0., # L2 penalty on both networks
                  selector:dict|None=None, # keyword arguments of the selector network (see `build_selector`)
                  approximator:dict|None=None, # keyword arguments of the variational family (see `build_approximator`)
@@ -54,7 +54,7 @@ class L2X(AmortizedExplainer):
                 ):
         if not isinstance(k, int) or k < 1 or k > features.d:
             raise ValueError(f"k must be an integer in [1, d={features.d}], got {k!r}")
-        if optimizer not in ('adam', 'rmsprop'): raise ValueError(f"optimizer must be 'adam' or 'rmsprop', got {optimizer!r}")
+        if optimizer not in ('adam', 'rmsprop', 'adadelta'): raise ValueError(f"optimizer must be 'adam', 'rmsprop' or 'adadelta', got {optimizer!r}")
         if objective not in ('auto', *OBJECTIVES): raise ValueError(f"objective must be 'auto' or one of {list(OBJECTIVES)}, got {objective!r}")
         if not (isinstance(anneal_steps, int) and anneal_steps >= 0): raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
         if not (isinstance(blackbox_tau, (int, float)) and blackbox_tau > 0): raise ValueError(f"blackbox_tau must be a number > 0, got {blackbox_tau!r}")

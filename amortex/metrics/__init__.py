@@ -10,8 +10,11 @@ from .base import *
 from .fidelity import *
 from .groundtruth import *
 from .text import *
+from .retrained import *
+from .robustness import *
+from .sanity import *
 from .evaluation import *
-from . import base, fidelity, groundtruth, text, evaluation
+from . import base, fidelity, groundtruth, text, retrained, robustness, sanity, evaluation
 
 # %% auto #0
 __all__ = ['metrics_table']
@@ -30,6 +33,7 @@ _reg(Metric('true_feature_recall', true_feature_recall, True, needs=('k', 'relev
 _reg(Metric('purity', purity, False, needs=('k',), doc="AIM App. B.1: share of stopwords/punctuation in the top-k words"))
 _reg(Metric('brevity', brevity, False, needs=('k',), doc="AIM App. B.2: clusters of duplicates/WordNet synonyms in the top-k words"))
 _reg(Metric('iou_stability', iou_stability, True, needs=('k', 'explainer'), doc="AIM App. B.4: IoU of top-k word sets over same-label neighbours"))
+_reg(Metric('max_sensitivity', max_sensitivity, False, needs=('explainer',), doc="MEED SEN (Yeh et al. 2019): max relative L2 change of the scores under uniform noise (r=0.2, 50 draws)"))
 _reg(PerClassMetric('class_faithfulness', class_faithfulness_metric, True, needs=('k',), doc="AIM Table 5: class-specific faithfulness"))
 _reg(Metric('pairwise_iou', pairwise_iou_metric, False, needs=('k',), doc="AIM Table 5: IoU between class explanations"))
 _reg(Metric('time_per_sample', time_per_sample, False, per_sample=False, doc="explain wall-clock seconds per sample"));
@@ -42,4 +46,5 @@ def metrics_table():
     return pd.DataFrame([dict(metric=n, higher_is_better=m.higher_is_better, needs=', '.join(m.needs), aggregate=', '.join(m.aggregate), doc=m.doc)
                          for n, m in sorted(REGISTRY['metric'].items())]).set_index('metric')
 
-__all__ = ['metrics_table', *base.__all__, *fidelity.__all__, *groundtruth.__all__, *text.__all__, *evaluation.__all__]
+__all__ = ['metrics_table', *base.__all__, *fidelity.__all__, *groundtruth.__all__, *text.__all__, *retrained.__all__,
+           *robustness.__all__, *sanity.__all__, *evaluation.__all__]
