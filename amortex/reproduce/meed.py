@@ -6,7 +6,7 @@
 from __future__ import annotations
 import pandas as pd
 import torch
-from ..core import register, get_device, paper, ours, budget, overlay, untag, seed_everything
+from ..core import register, get_device, paper, ours, budget, overlay, untag, seed_everything, Explanation
 from ..blackbox import BlackBox
 from ..data import load
 from ..zoo import get_blackbox
@@ -16,8 +16,9 @@ from .common import (check_names, size_name, subset, holdout, settings_for, fit_
                                       side_by_side)
 
 # %% auto #0
-__all__ = ['MEED_PAPER', 'MEED_TASKS', 'MEED_SETTINGS', 'MEED_SIZES', 'BASELINE_ROWS', 'ABLATIONS', 'MEED_PARTS', 'l2x_settings',
-           'meed_settings', 'meed_task', 'meed_ablation', 'meed_sanity', 'reproduce_meed']
+__all__ = ['MEED_PAPER', 'MEED_TASKS', 'MEED_SETTINGS', 'FULL_N_TRAIN', 'FULL_EPOCHS', 'MEED_SIZES', 'PERTURBATION_ROWS',
+           'BASELINE_ROWS', 'ABLATIONS', 'MEED_PARTS', 'QUALITY_BAR', 'l2x_settings', 'meed_settings', 'sizes_for',
+           'meed_task', 'meed_ablation', 'meed_sanity', 'reproduce_meed', 'quality_bar']
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #c5405ffe
 _COLS = ('fs_m', 'fu_m', 'fs_a', 'fu_a', 'sen', 'tps_ms')
@@ -58,19 +59,34 @@ def l2x_settings(task:str) -> dict:
                 **({'selector': ours(dict(channels=(32, 64)), "MEED's explainer network (Table 7)")} if task != 'imdb' else {}))
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #67e14c87
-MEED_SIZES = {  # per task: explainer training / validation / test subsets, FS-A training subset, SEN subset and draws, LIME samples, epochs
-    'quick': {t: dict(n_train=budget(1500), n_valid=budget(200), n_test=budget(100), n_fsa=budget(300), n_sen=budget(0 if t == 'imdb' else 8),
-                      sen_draws=budget(5), n_samples=budget(200), epochs=budget(1 if t == 'imdb' else 2), bb_epochs=budget(1)) for t in MEED_TASKS},
-    'full': {t: dict(n_test=budget(1000, "the per-instance baselines' cost"), n_fsa=budget(2000, "every method explains these training inputs"),
-                     n_sen=budget(0 if t == 'imdb' else 100, 'SEN re-explains each input 50 times'), sen_draws=paper(50, 'Yeh et al., MEED'),
-                     n_samples=budget(1000), epochs=budget(5 if t == 'imdb' else 12, "CPU: 5 of the authors' 20 IMDB epochs")) for t in MEED_TASKS},
+_CPU = "the full run's 90 minutes on 2 CPU cores (MEED: 17 ms per review and epoch on one thread; 16-23 ms per image)"
+FULL_N_TRAIN = {'imdb': budget(5000, _CPU + "; the authors: 25,000"), 'mnist': budget(4000, _CPU + "; the authors: 11,982"),
+                'fashion_mnist': budget(4000, _CPU + "; the authors: 12,000")}
+FULL_EPOCHS = {'imdb': budget(5, "CPU: 5 of the authors' 20 IMDB epochs"), 'mnist': paper(12, "the authors' code"), 'fashion_mnist': ours(12, "not given; MNIST's")}
+_PERTURB = "LIME and KernelSHAP: n_samples black-box calls per explanation"
+MEED_SIZES = {  # per task: explainer training / validation / test subsets, FS-A training subset, SEN subset and draws, LIME samples, epochs;
+                # `*_perturbation`: the same for LIME and KernelSHAP (the first inputs of the same subsets; 0 = not computed)
+    'quick': {t: dict(n_train=budget(1500), n_valid=budget(200), n_test=budget(100), n_test_perturbation=budget(20), n_fsa=budget(300),
+                      n_fsa_perturbation=budget(0), n_sen=budget(0 if t == 'imdb' else 8), n_sen_perturbation=budget(0 if t == 'imdb' else 2),
+                      sen_draws=budget(5), n_samples=budget(100), epochs=budget(1 if t == 'imdb' else 2), bb_epochs=budget(1)) for t in MEED_TASKS},
+    'full': {t: dict(n_train=FULL_N_TRAIN[t], n_valid=budget(500), n_test=budget(1000), n_test_perturbation=budget(100, _PERTURB),
+                     n_fsa=budget(1000, "every method explains these training inputs"), n_fsa_perturbation=budget(0, _PERTURB),
+                     n_sen=budget(0 if t == 'imdb' else 100, 'SEN re-explains each input 50 times'), n_sen_perturbation=budget(0 if t == 'imdb' else 3, _PERTURB),
+                     sen_draws=paper(50, 'Yeh et al., MEED'), n_samples=budget(1000), epochs=FULL_EPOCHS[t]) for t in MEED_TASKS},
 }
-BASELINE_ROWS = ('lime', 'kernel_shap', 'saliency', 'gradient_x_input', 'random')
+PERTURBATION_ROWS = ('lime', 'kernel_shap')  # per-instance baselines that query the black box n_samples times per explanation
+BASELINE_ROWS = (*PERTURBATION_ROWS, 'saliency', 'gradient_x_input', 'random')
 
 def meed_settings(task:str, quick:bool=False) -> dict:
     "MEED's tagged settings for `task`: the paper's, then the size's epochs."
     s = settings_for(MEED_SETTINGS, task, 'MEED task')
     return overlay(s, {'epochs': MEED_SIZES[size_name(quick)][task]['epochs']})
+
+def sizes_for(size:dict, method:str) -> dict:
+    "The (untagged) sizes one method is scored at: LIME's and KernelSHAP's `*_perturbation` entries replace the plain ones."
+    if method not in PERTURBATION_ROWS: return size
+    return {**size, **{k[:-len('_perturbation')]: v for k, v in size.items() if k.endswith('_perturbation')}}
+
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #87c1f3d1
 def _data(task, size, seed, progress):
@@ -89,24 +105,35 @@ def _baselines(bb, features, size, seed, progress, methods):
     return {m: baseline(m, bb, features, progress=progress, **opts[m]) for m in BASELINE_ROWS if m in methods}
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #2bf17913
-def _retrained(ex, bb, fsa, test, k, seed, progress):
-    "FS-A and FU-A (%) of one explainer: a fresh approximator on its masked explanations of the FS-A training inputs (5 epochs)."
-    e_tr, e_te = ex.explain(fsa.x), ex.explain(test.x)
+def _explain(ex, x, bs:int=256) -> Explanation:
+    "One `Explanation` of all of `x`, explained in chunks of `bs` (its `meta['explain_s']` adds up the chunks' times)."
+    return Explanation.cat([ex.explain(x[i:i+bs]) for i in range(0, len(x), bs)])
+
+def _retrained(e_tr, e_te, bb, fsa_x, test_x, k, seed, progress) -> dict:
+    "FS-A and FU-A (%): a fresh approximator on the masked FS-A training inputs (explained as `e_tr`), 5 epochs, scored on `e_te`."
     kw = dict(bb=bb, seed=seed, progress=progress, epochs=5)
-    return {'fs_a': 100 * fs_a(test.features, bb.n_classes, fsa.x, e_tr, test.x, e_te, k, **kw).mean().item(),
-            'fu_a': 100 * fu_a(test.features, bb.n_classes, fsa.x, e_tr, test.x, e_te, k, **kw).mean().item()}
+    f, C = e_te.features, bb.n_classes
+    return {'fs_a': 100 * fs_a(f, C, fsa_x, e_tr, test_x, e_te, k, **kw).mean().item(), 'fu_a': 100 * fu_a(f, C, fsa_x, e_tr, test_x, e_te, k, **kw).mean().item()}
+
+def _score_one(name, ex, bb, test, fsa, k, size, seed, progress) -> dict:
+    "One explainer's row: FS-M, FU-M, FS-A, FU-A, SEN (%), its time per sample (ms) and training time; each input is explained once."
+    s = sizes_for(size, name)
+    x = test.x[:s['n_test']]
+    e = _explain(ex, x)
+    d = evaluate({name: e}, bb, x, metrics=('posthoc_accuracy', 'fidelity_removed'), k=k, progress=False).iloc[0]
+    row = {'fs_m': 100 * d['posthoc_accuracy'], 'fu_m': 100 * d['fidelity_removed'], 'fs_a': float('nan'), 'fu_a': float('nan')}
+    if s['n_fsa']: row.update(_retrained(_explain(ex, fsa.x[:s['n_fsa']]), e, bb, fsa.x[:s['n_fsa']], x, k, seed, progress))
+    if size['n_sen']:
+        row['sen'] = float('nan') if not s['n_sen'] else 100 * evaluate({name: ex}, bb, test.x, metrics=('max_sensitivity',), n=s['n_sen'], progress=False,
+                                                                       n_samples=s['sen_draws'], radius=0.2).iloc[0]['max_sensitivity']
+    return {**row, 'tps_ms': 1000 * d['explain_s_per_sample'], 'fit_s': getattr(ex, 'fit_s', float('nan')), 'n_test': len(x)}
 
 def _score(explainers, bb, test, fsa, k, size, seed, progress) -> pd.DataFrame:
-    "FS-M, FU-M, FS-A, FU-A (%), SEN (%, images) and the time per sample of every explainer on the same test inputs."
-    df = evaluate(explainers, bb, test, metrics=('posthoc_accuracy', 'fidelity_removed'), k=k, progress=progress)
-    out = pd.DataFrame({'fs_m': 100 * df['posthoc_accuracy'], 'fu_m': 100 * df['fidelity_removed']})
-    ra = {m: _retrained(ex, bb, fsa, test, k, seed, progress) for m, ex in explainers.items()}
-    out['fs_a'], out['fu_a'] = [ra[m]['fs_a'] for m in out.index], [ra[m]['fu_a'] for m in out.index]
-    if size['n_sen']:
-        sen = evaluate(explainers, bb, test, metrics=('max_sensitivity',), n=size['n_sen'], progress=progress, n_samples=size['sen_draws'], radius=0.2)
-        out['sen'] = 100 * sen['max_sensitivity']
-    out['tps_ms'], out['fit_s'] = 1000 * df['explain_s_per_sample'], df['fit_s']  # time per sample, ms
-    return out
+    "Every explainer's row (`_score_one`) on the same test inputs (LIME and KernelSHAP: the first `n_test_perturbation` of them)."
+    from tqdm.auto import tqdm
+    return pd.DataFrame({m: _score_one(m, ex, bb, test, fsa, k, size, seed, progress)
+                         for m, ex in tqdm(explainers.items(), desc='scoring', disable=not progress, leave=False)}).T
+
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #7c79eb02
 def meed_task(task:str, # 'imdb', 'mnist' or 'fashion_mnist'
@@ -125,25 +152,31 @@ def meed_task(task:str, # 'imdb', 'mnist' or 'fashion_mnist'
     exs.update(_baselines(bb, test.features, size, seed, progress, methods))
     df = _score(exs, bb, test, fsa, k, size, seed, progress)
     df.attrs.update(task=task, k=k, how=test.features.how, blackbox=bb.name, blackbox_test_acc=bb.meta.get('test_acc'), n_train=len(train), n_test=len(test),
+                    n_test_perturbation=min(size['n_test_perturbation'], len(test)), n_fsa_perturbation=size['n_fsa_perturbation'],
                     n_fsa=len(fsa), settings=st, quick=quick)
     return df, dict(blackbox=bb, explainers=exs, test=test, train=train, valid=valid)
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #717b5aae
 ABLATIONS = {'meed': {}, 'w/o output': dict(use_output=False), 'w/o AIL': dict(ail=False), 'with prior': dict(prior='gradient_x_input')}
 
-def meed_ablation(task:str='imdb', quick:bool=False, seed:int=0, device=None, progress:bool=True) -> pd.DataFrame:
+def meed_ablation(task:str='imdb', quick:bool=False, seed:int=0, device=None, progress:bool=True,
+                  meed=None, # MEED already fitted by `meed_task(task, quick, seed)` (the same data and settings): reused, not refitted
+                 ) -> pd.DataFrame:
     "Table 2: MEED and its variants without the model output, without AIL, and with the Gradient×Input prior (the authors' IMDB code runs without it)."
     size, dev, k = untag(MEED_SIZES[size_name(quick)][task]), get_device(device), MEED_TASKS[task]['k']
     bb, train, valid, test, fsa = _data(task, size, seed, progress)
     st = overlay(meed_settings(task, quick), {'k': paper(k)})
-    exs = {name: fit_explainer('meed', bb, train, valid, overlay(st, {kk: ours(v, 'the ablation') for kk, v in kw.items()}), seed=seed, device=dev, progress=progress)
+    exs = {name: meed if meed is not None and not kw else
+                 fit_explainer('meed', bb, train, valid, overlay(st, {kk: ours(v, 'the ablation') for kk, v in kw.items()}), seed=seed, device=dev, progress=progress)
            for name, kw in ABLATIONS.items()}
     df = _score(exs, bb, test, fsa, k, {**size, 'n_sen': 0}, seed, progress)
     df.attrs.update(task=task, k=k, n_test=len(test), n_fsa=len(fsa), quick=quick)
     return df
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #32d1a0be
-def meed_sanity(task:str='imdb', quick:bool=False, seed:int=0, device=None, progress:bool=True) -> pd.DataFrame:
+def meed_sanity(task:str='imdb', quick:bool=False, seed:int=0, device=None, progress:bool=True,
+                meed=None, # MEED already fitted by `meed_task(task, quick, seed)` (the same data and settings): reused, not refitted
+               ) -> pd.DataFrame:
     "§4.1.3: cosine (%) between MEED's top-k masks and those of MEED refitted on a randomized black box (model) / on one trained on permuted labels (data)."
     from amortex.zoo import ZOO
     from amortex.train import train_classifier
@@ -151,7 +184,7 @@ def meed_sanity(task:str='imdb', quick:bool=False, seed:int=0, device=None, prog
     bb, train, valid, test, _ = _data(task, size, seed, progress)
     st = overlay(meed_settings(task, quick), {'k': paper(k)})
     fit = lambda b: fit_explainer('meed', b, train, valid, st, seed=seed, device=dev, progress=progress).explain(test.x)
-    before = fit(bb)
+    before = meed.explain(test.x) if meed is not None else fit(bb)
     rand_model = BlackBox(randomize_model(bb.model, seed=seed), n_classes=bb.n_classes)
     t = MEED_TASKS[task]; entry = ZOO[t['blackbox']]
     full = load(t['dataset'], 'train', **t['data'])
@@ -174,6 +207,7 @@ _TABLE = {'imdb': 'Table 1', 'mnist': 'Table 3', 'fashion_mnist': 'Table 4'}
 def reproduce_meed(parts=None, # any of `MEED_PARTS` (default: all)
                    quick:bool=False, seed:int=0, device=None, progress:bool=True, show_tables:bool=True,
                    return_objects:bool=False, # also return the fitted objects (for the tutorial's pictures)
+                   on_part=None, # called as `on_part(part, table, objects)` as soon as each part ends (e.g. to save it during a long run)
                   ):
     "MEED's Tables 1, 3, 4 (every method on the same black box), Table 2 (ablations, IMDB) and the sanity checks, with the paper's numbers beside ours."
     parts = list(parts or MEED_PARTS); check_names('parts', parts, MEED_PARTS)
@@ -184,16 +218,37 @@ def reproduce_meed(parts=None, # any of `MEED_PARTS` (default: all)
             df, objects[task] = meed_task(task, quick, seed, device, progress)
             tables[task] = t = side_by_side(df, MEED_PAPER[task], [c for c in _COLS if c in df])
             t.attrs.update(df.attrs)
+            if on_part: on_part(task, t, objects[task])
             if show_tables:
                 a = df.attrs; print_settings(a['settings'], f"MEED settings for {task}")
                 show(f"== {_TABLE[task]}, {task}: k={a['k']}, unselected -> {a['how']}; black box {a['blackbox']} (test accuracy {a['blackbox_test_acc']:.4f}); "
-                     f"explainers trained on {a['n_train']:,}; metrics on {a['n_test']:,} test inputs; FS-A / FU-A approximators on {a['n_fsa']:,} masked training inputs{tag}", t)
+                     f"explainers trained on {a['n_train']:,}; metrics on {a['n_test']:,} test inputs (LIME, KernelSHAP: the first {a['n_test_perturbation']:,}); "
+                     f"FS-A / FU-A approximators on {a['n_fsa']:,} masked training inputs (LIME, KernelSHAP: {a['n_fsa_perturbation'] or 'not computed'}){tag}", t)
     for part, fn in (('ablation', meed_ablation), ('sanity', meed_sanity)):
         if part not in parts: continue
         with timed(part, show_tables):
-            df = fn('imdb', quick, seed, device, progress)
+            df = fn('imdb', quick, seed, device, progress, meed=objects.get('imdb', {}).get('explainers', {}).get('meed'))
             tables[part] = t = side_by_side(df, MEED_PAPER['ablation'], ['fs_m', 'fu_m', 'fs_a', 'fu_a']) if part == 'ablation' else df
+            if on_part: on_part(part, t, None)
             if show_tables: show(f"== {'Table 2, IMDB ablations' if part == 'ablation' else 'Sanity checks (§4.1.3), IMDB: cosine between binary masks (%)'}{tag}", t)
     return (tables, objects) if return_objects else tables
 
 reproduce_meed.choices = {'parts': lambda: list(MEED_PARTS)}
+
+# %% ../../nbs/12d_reproduce.meed.ipynb #7d5b5a5b
+QUALITY_BAR = {'mnist': (97, 80), 'fashion_mnist': (95, 75), 'imdb': (95, 70)}  # (FS-M at least, FU-M at most), %
+
+def quality_bar(tables:dict, # {part: table} as `reproduce_meed` returns (or read back from its CSVs)
+               ) -> dict:
+    "{check: bool} for every part present: MEED's FS-M and FU-M against `QUALITY_BAR`, MEED vs L2X on both, and w/o AIL vs MEED on FU-M."
+    out = {}
+    for task, (fs, fu) in QUALITY_BAR.items():
+        if task not in tables: continue
+        t = tables[task]
+        out[f'{task}: FS-M >= {fs}'] = bool(t.loc['fs_m', 'meed'] >= fs)
+        out[f'{task}: FU-M <= {fu}'] = bool(t.loc['fu_m', 'meed'] <= fu)
+        if 'l2x' in t:
+            out[f'{task}: FS-M above L2X'] = bool(t.loc['fs_m', 'meed'] > t.loc['fs_m', 'l2x'])
+            out[f'{task}: FU-M below L2X'] = bool(t.loc['fu_m', 'meed'] < t.loc['fu_m', 'l2x'])
+    if 'ablation' in tables: out['ablation: FU-M below w/o AIL'] = bool(tables['ablation'].loc['fu_m', 'meed'] < tables['ablation'].loc['fu_m', 'w/o AIL'])
+    return out
