@@ -336,6 +336,7 @@ class Explanation:
     pred: torch.Tensor|None = None # [B] the black box's predicted class, when known
     x: torch.Tensor|None = None    # [B, *input_shape] the explained inputs, when known
     meta: dict = field(default_factory=dict) # provenance: method, options, explain_s
+    kept: torch.Tensor|None = None # [B, d] bool: the features the explainer itself keeps (MAGNEx), when it decides a set
 
     def __post_init__(self):
         s = self.scores
@@ -351,6 +352,11 @@ class Explanation:
         if self.x is not None:
             self.features.check(self.x, 'x')
             if self.x.shape[0] != s.shape[0]: raise ValueError(f"x has {self.x.shape[0]} inputs for {s.shape[0]} explanations")
+        if self.kept is not None:
+            if not isinstance(self.kept, torch.Tensor) or self.kept.dtype != torch.bool or tuple(self.kept.shape) != tuple(s.shape[:2]):
+                raise ValueError(f"kept must be a bool tensor [B={s.shape[0]}, d={s.shape[1]}], got "
+                                 f"{type(self.kept).__name__ if not isinstance(self.kept, torch.Tensor) else f'{self.kept.dtype} {list(self.kept.shape)}'}")
+            self.kept = self.kept.to(s.device)
 
 # %% ../nbs/00_core.ipynb #061b4d49
 @patch(as_prop=True)
@@ -384,7 +390,7 @@ def for_class(self:Explanation, c:int|torch.Tensor) -> 'Explanation':
     if ((c < 0) | (c >= self.n_classes)).any(): raise IndexError(f"class {c.tolist()} out of range for {self.n_classes} classes")
     tgt = c.expand(len(self)) if c.dim() == 0 else c
     return Explanation(self.scores.gather(2, tgt.view(-1, 1, 1).expand(-1, self.d, 1)).squeeze(2), tgt,
-                       self.features, self.pred, self.x, {**self.meta, 'class': c.tolist()})
+                       self.features, self.pred, self.x, {**self.meta, 'class': c.tolist()}, self.kept)
 
 @patch
 def topk(self:Explanation, k:int, # number of features
@@ -416,12 +422,12 @@ def _rows(v, i):
 @patch
 def __getitem__(self:Explanation, i) -> 'Explanation':
     if isinstance(i, int): i = slice(i, i+1 if i != -1 else None)
-    return Explanation(self.scores[i], self.target[i], self.features, _rows(self.pred, i), _rows(self.x, i), dict(self.meta))
+    return Explanation(self.scores[i], self.target[i], self.features, _rows(self.pred, i), _rows(self.x, i), dict(self.meta), _rows(self.kept, i))
 
 @patch
 def to(self:Explanation, device) -> 'Explanation':
     mv = lambda t: None if t is None else t.to(device)
-    return Explanation(self.scores.to(device), self.target.to(device), self.features, mv(self.pred), mv(self.x), dict(self.meta))
+    return Explanation(self.scores.to(device), self.target.to(device), self.features, mv(self.pred), mv(self.x), dict(self.meta), mv(self.kept))
 
 @patch(cls_method=True)
 def cat(cls:Explanation, expls:Sequence['Explanation']) -> 'Explanation':
@@ -431,7 +437,7 @@ def cat(cls:Explanation, expls:Sequence['Explanation']) -> 'Explanation':
     meta = dict(expls[0].meta)
     if all('explain_s' in e.meta for e in expls): meta['explain_s'] = sum(e.meta['explain_s'] for e in expls)
     return cls(torch.cat([e.scores for e in expls]), torch.cat([e.target for e in expls]), expls[0].features,
-               opt('pred'), opt('x'), meta)
+               opt('pred'), opt('x'), meta, opt('kept'))
 
 # %% ../nbs/00_core.ipynb #9ac697cb
 @patch

@@ -61,17 +61,23 @@ def plot_image_explanations(x:torch.Tensor, # images `[B, C, H, W]` in [0, 1]
     return axes
 
 # %% ../nbs/11_viz.ipynb #953655b0
+def _kept_or_topk(e:Explanation, k:int|None) -> torch.Tensor:
+    "The top-k of `e`, or with k=None its own kept set (a clear error when it has none)."
+    if k is not None: return e.topk(k)
+    if e.kept is None: raise ValueError(f"k=None shows each explanation's own kept set, but this {e.meta.get('method', '')} explanation has none (Explanation.kept): pass k")
+    return e.kept
+
 def plot_masked_images(x:torch.Tensor, # images `[B, C, H, W]` in [0, 1]
                        expls:dict, # {row name: Explanation of x} (patch or pixel features)
-                       k:int, # features each explanation keeps
+                       k:int|None, # features each explanation keeps (top-k); None: each explanation's own kept set (`Explanation.kept`, MAGNEx)
                        n:int=8, # images to show
                        how=None, # what fills the other features (default: each explanation's `features.how`)
                        titles=None, axes=None):
-    "The images on top and, one row per explanation, what the black box sees when only its top-k features are kept (MEED Figs. 4, 5)."
+    "The images on top and, one row per explanation, what the black box sees when only its top-k (or kept) features are kept (MEED Figs. 4, 5; MAGNEx Fig. 5)."
     if not expls: raise ValueError("plot_masked_images needs at least one explanation")
     n = min(n, len(x))
     if axes is None: _, axes = plt.subplots(1 + len(expls), n, figsize=(1.3 * n, 1.35 * (1 + len(expls))), squeeze=False)
-    rows = [('input', x[:n])] + [(name, e.features.hard(x[:n], e[:n].topk(k), how)) for name, e in expls.items()]
+    rows = [('input', x[:n])] + [(name, e.features.hard(x[:n], _kept_or_topk(e[:n], k), how)) for name, e in expls.items()]
     for r, (name, imgs) in enumerate(rows):
         for i in range(n):
             img = imgs[i].detach().cpu().float()
@@ -102,12 +108,12 @@ def text_html(words:list[str], # the tokens of one text
     return '<p style="line-height: 1.6">' + ' '.join(out) + '</p>'
 
 # %% ../nbs/11_viz.ipynb #4149349f
-def explanation_text_html(expl:Explanation, i:int, k:int, title:str='') -> str:
-    "The i-th text of a token explanation (its ids in `expl.x`) with its top-k words highlighted."
+def explanation_text_html(expl:Explanation, i:int, k:int|None, title:str='') -> str:
+    "The i-th text of a token explanation (its ids in `expl.x`) with its top-k words (k=None: its kept set, MAGNEx) highlighted."
     f = expl.features
     if f.kind != 'tokens': raise ValueError(f"text rendering needs token features, got {f.kind!r}")
     if expl.x is None: raise ValueError("the explanation does not carry its token ids (Explanation.x)")
     ids = expl.x[i].cpu(); valid = f.valid(ids[None])[0]
     words = f.decode(ids)
-    sel = expl[i].topk(k)[0].cpu()[valid]
+    sel = _kept_or_topk(expl[i], k)[0].cpu()[valid]
     return (f'<b>{html.escape(title)}</b>' if title else '') + text_html(words, sel.numpy(), expl.target_scores[i].cpu()[valid])

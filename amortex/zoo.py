@@ -271,6 +271,8 @@ ZOO: dict[str, ZooEntry] = {
                                   note='100,000 samples per split (the loader default is 10,000 for explainers)'),
     'l2x_imdb_cnn': ZooEntry('l2x_imdb_cnn', {'imdb': dict(max_vocab=5000, maxlen=400, side='pre')}, _adam(5, 32), 'L2X §4.2; MEED §4', version=2),
     'l2x_mnist_cnn': ZooEntry('l2x_mnist_cnn', {'mnist': dict(classes=(3, 8))}, _adam(10, 64), 'L2X §4.3'),
+    'magnex_mnist_cnn': ZooEntry('l2x_mnist_cnn', {'mnist': {}}, _adam(5, 64), 'MAGNEx §3.3.2',
+                                 note="a two-layer CNN (L2X's: conv 8, conv 16, dense) on all ten digits; the paper's widths are not given"),
     'meed_mnist_cnn': ZooEntry('meed_mnist_cnn', {'mnist': dict(classes=(3, 8)), 'fashion_mnist': dict(classes=(2, 6))},
                                dict(epochs=12, lr=1.0, batch_size=128, optimizer='adadelta'), 'MEED Table 6',
                                note='Fashion-MNIST: pullover (2) vs shirt (6)'),

@@ -17,9 +17,9 @@ OUT = Path(__file__).resolve().parent / 'results' / 'meed'
 
 
 def image_examples(task, o, n=8):
-    "The paper's Figs. 4 / 5: the first n test images, then what the black box sees from MEED's and L2X's top-k pixels."
+    "The paper's Figs. 4 / 5: the first n test images, then what the black box sees from the top-k pixels of MEED (the paper's objective and ours) and L2X."
     x, exs = o['test'].x[:n], o['explainers']
-    expls = {m: exs[m].explain(x) for m in ('meed', 'l2x') if m in exs}
+    expls = {m: exs[m].explain(x) for m in ('meed', 'meed_blackbox', 'l2x') if m in exs}
     names = o['test'].classes
     titles = [f"M: {names[int(p)]}" for p in next(iter(expls.values())).pred]
     axes = plot_masked_images(x, expls, k=MEED_TASKS[task]['k'], n=n, titles=titles)

@@ -102,7 +102,7 @@ def test_missing_data_with_no_network(tmp_path, monkeypatch):
 
 CLI = [
     (['bench', 'synthetic', '--datasets', 'mnist'], "unknown dataset 'mnist'; valid: xor, orange_skin, nonlinear_additive, switch"),
-    (['bench', 'synthetic', '--methods', 'l2x,shapley'], "unknown method 'shapley'; valid: l2x, aim, meed, lime"),
+    (['bench', 'synthetic', '--methods', 'l2x,shapley'], "unknown method 'shapley'; valid: l2x, aim, meed, magnex, lime"),
     (['bench', 'synthetic', '--n-test', '0'], "--n-test must be >= 1, got 0"),
     (['bench', 'synthetic', '--n-train', '-5'], "--n-train must be >= 100, got -5"),
     (['bench', 'synthetic', '--seed', 'one'], "argument --seed: invalid int value: 'one'"),

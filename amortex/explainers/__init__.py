@@ -8,6 +8,7 @@ from .core import Explainer, AmortizedExplainer, NotFittedError, CLASS_BEHAVIOUR
 from .l2x import L2X
 from .aim import AIM
 from .meed import MEED
+from .magnex import MAGNEx
 
 # %% auto #0
 __all__ = ['explainers_table']
@@ -20,4 +21,4 @@ def explainers_table():
     return pd.DataFrame([dict(name=n, cls=k.__name__, class_behaviour=k.class_behaviour if isinstance(k.class_behaviour, str) else 'native',
                               doc=(k.__doc__ or '').strip()) for n, k in REGISTRY['explainer'].items()]).set_index('name')
 
-__all__ = ['Explainer', 'AmortizedExplainer', 'NotFittedError', 'CLASS_BEHAVIOURS', 'L2X', 'AIM', 'MEED', 'explainers_table']
+__all__ = ['Explainer', 'AmortizedExplainer', 'NotFittedError', 'CLASS_BEHAVIOURS', 'L2X', 'AIM', 'MEED', 'MAGNEx', 'explainers_table']

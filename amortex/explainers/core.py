@@ -45,6 +45,9 @@ class Explainer:
     def _meta(self) -> dict:
         "Method options recorded in `Explanation.meta` (sample counts etc.)."
         return {}
+    def _kept(self, x:torch.Tensor, scores:torch.Tensor) -> torch.Tensor|None:
+        "The features this explainer itself keeps, bool `[B, d]` (`Explanation.kept`; MAGNEx: score above ε); None: it only ranks."
+        return None
     def _ready(self):
         "Raise if the explainer cannot explain yet (amortized: not fitted)."
 
@@ -89,7 +92,8 @@ def explain(self:Explainer, x, # a batch of raw inputs `[B, *input_shape]` (tens
     scores = self._scores(x, tgt)
     cuda_sync()
     meta = {'method': self.name, 'explain_s': time.perf_counter() - t0, **self._meta()}
-    return Explanation(scores.detach().to(x.device), tgt, self.features, pred, x, meta)
+    kept = self._kept(x, scores)
+    return Explanation(scores.detach().to(x.device), tgt, self.features, pred, x, meta, None if kept is None else kept.to(x.device))
 
 @patch
 def attribute(self:Explainer, inputs, # a tensor `[B, *input_shape]`, or a 1-tuple of one (Captum's form)

@@ -16,7 +16,7 @@ from .core import AmortizedExplainer, build_selector, build_approximator
 from ..train import keras_init, make_optimizer
 
 # %% auto #0
-__all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'text_approximator', 'L2X']
+__all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'text_approximator', 'L2X', 'synthetic_budget']
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
 IMAGE_SELECTOR = dict(channels=(32, 64, 64))  # the default image selector (see Defaults)
@@ -177,12 +177,17 @@ def fit(self:L2X, blackbox, train, valid=None, **kw):
 # %% ../../nbs/07a_explainers.l2x.ipynb #ae2608f1
 SYNTHETIC_ACT = {'xor': 'relu', 'orange_skin': 'relu', 'nonlinear_additive': 'selu', 'switch': 'selu'}  # the authors' code, per data set
 
+def synthetic_budget(task, who:str='L2X') -> tuple[str, dict]:
+    "(activation, `fit` settings) on an L2X synthetic set: the authors' activation and L2X's budget per benchmark size; shared by the methods benchmarked beside L2X."
+    act = SYNTHETIC_ACT.get(task.name)
+    if act is None: raise ValueError(f"{who} has no synthetic settings for {task.name!r}; known: {list(SYNTHETIC_ACT)}")
+    fit = dict(epochs=paper(1, "L2X's budget: 10^6 samples"), batch_size=paper(1000, "L2X's"), lr=paper(1e-3, 'Adam'))
+    if task.size == 'quick': fit.update(epochs=budget(5, 'quick size: 10,000 samples'), batch_size=budget(100, 'quick size'))
+    return act, fit
+
 @patch(cls_method=True)
 def benchmark_defaults(cls:L2X, task) -> dict|None:
     "`amortex bench` settings on the L2X synthetic sets: the authors' networks and optimiser; epochs and batch per benchmark size."
     if getattr(task, 'suite', None) != 'synthetic': return None
-    act = SYNTHETIC_ACT.get(task.name)
-    if act is None: raise ValueError(f"L2X has no synthetic settings for {task.name!r}; known: {list(SYNTHETIC_ACT)}")
-    fit = dict(epochs=paper(1, 'authors code, 10^6 samples'), batch_size=paper(1000), lr=paper(1e-3, 'Adam'))
-    if task.size == 'quick': fit.update(epochs=budget(5, 'quick size: 10,000 samples'), batch_size=budget(100, 'quick size'))
+    act, fit = synthetic_budget(task, 'L2X')
     return {'init': dict(k=paper(task.k), tau=paper(0.1), objective=paper('variational', 'Eq. 6'), selector=paper(dict(act=act)), approximator=paper(dict(act=act))), 'fit': fit}

@@ -13,8 +13,9 @@ from .text import *
 from .retrained import *
 from .robustness import *
 from .sanity import *
+from .keptsets import *
 from .evaluation import *
-from . import base, fidelity, groundtruth, text, retrained, robustness, sanity, evaluation
+from . import base, fidelity, groundtruth, text, retrained, robustness, sanity, keptsets, evaluation
 
 # %% auto #0
 __all__ = ['metrics_table']
@@ -36,6 +37,9 @@ _reg(Metric('iou_stability', iou_stability, True, needs=('k', 'explainer'), doc=
 _reg(Metric('max_sensitivity', max_sensitivity, False, needs=('explainer',), doc="MEED SEN (Yeh et al. 2019): max relative L2 change of the scores under uniform noise (r=0.2, 50 draws)"))
 _reg(PerClassMetric('class_faithfulness', class_faithfulness_metric, True, needs=('k',), doc="AIM Table 5: class-specific faithfulness"))
 _reg(Metric('pairwise_iou', pairwise_iou_metric, False, needs=('k',), doc="AIM Table 5: IoU between class explanations"))
+_reg(Metric('sufficiency', sufficiency, True, aggregate=('mean', 'std'), doc="MAGNEx Eq. 4+7: 1 − (max y − ŷ_p) on the kept set (Explanation.kept, else top-k)"))
+_reg(Metric('sparsity', sparsity, True, aggregate=('mean', 'std'), doc="MAGNEx Eq. 5: share of the input's features removed (kept set as for sufficiency)"))
+_reg(Metric('informative_sparsity', informative_sparsity, True, aggregate=('mean', 'std'), doc="share removed among the features removal changes (not black-on-black)"))
 _reg(Metric('time_per_sample', time_per_sample, False, per_sample=False, doc="explain wall-clock seconds per sample"));
 
 # %% ../../nbs/09_metrics.ipynb #2a76543f
@@ -47,4 +51,4 @@ def metrics_table():
                          for n, m in sorted(REGISTRY['metric'].items())]).set_index('metric')
 
 __all__ = ['metrics_table', *base.__all__, *fidelity.__all__, *groundtruth.__all__, *text.__all__, *retrained.__all__,
-           *robustness.__all__, *sanity.__all__, *evaluation.__all__]
+           *robustness.__all__, *sanity.__all__, *keptsets.__all__, *evaluation.__all__]
