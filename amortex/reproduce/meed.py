@@ -12,6 +12,7 @@ from ..data import load
 from ..zoo import get_blackbox
 from ..baselines import baseline
 from ..metrics import evaluate, fs_a, fu_a, mask_cosine, randomize_model, randomize_labels
+from ..explainers.meed import TABLE7_SELECTOR
 from .common import (check_names, size_name, subset, holdout, settings_for, fit_explainer, show, print_settings, timed,
                                       side_by_side)
 
@@ -47,7 +48,7 @@ MEED_TASKS = {
 }
 _IMAGE = dict(tau=paper(0.5, '§4.0.3'), optimizer=paper('adadelta', 'App. B.1, Keras defaults'), lr=paper(1.0, "Keras' Adadelta default"),
               batch_size=paper(128, 'App. B.1'), prior=paper('gradient_x_input', "§4.0.3; the authors' MNIST code merges it (Eq. 12)"),
-              objective=paper('variational', 'trained approximators A_s, A_u (Eq. 6-8)'))
+              objective=paper('variational', 'trained approximators A_s, A_u (Eq. 6-8)'), selector=paper(TABLE7_SELECTOR, 'Table 7'))
 MEED_SETTINGS = {
     'imdb': dict(tau=paper(0.5, '§4.0.3'), adv_weight=paper(1.0, '§4.0.3'), optimizer=paper('rmsprop', 'App. B.1'), lr=paper(1e-3, "Keras' RMSprop default"),
                  batch_size=paper(32, 'App. B.1'), epochs=paper(20, "the authors' code"), prior=paper(None, "the authors' IMDB code wires the prior out"),
@@ -59,7 +60,7 @@ def l2x_settings(task:str) -> dict:
     "L2X beside MEED: its objective and τ, MEED's networks' budget and optimizer (App. B.2: the same structures)."
     m = MEED_SETTINGS[task]
     return dict(objective=paper('variational', 'L2X Eq. 6'), tau=m['tau'], optimizer=m['optimizer'], lr=m['lr'], batch_size=m['batch_size'], epochs=m['epochs'],
-                **({'selector': ours(dict(channels=(32, 64)), "MEED's explainer network (Table 7)")} if task != 'imdb' else {}))
+                **({'selector': ours(TABLE7_SELECTOR, "MEED's explainer network (Table 7)")} if task != 'imdb' else {}))
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #67e14c87
 _CPU = "the full run's 90 minutes on 2 CPU cores (MEED: 17 ms per review and epoch on one thread; 16-23 ms per image)"
