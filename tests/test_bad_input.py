@@ -108,7 +108,8 @@ CLI = [
     (['bench', 'synthetic', '--seed', 'one'], "argument --seed: invalid int value: 'one'"),
     (['bench', 'synthetic', '--device', 'tpu'], "--device: unknown device 'tpu'"),
     (['reproduce', 'l2x', '--parts', 'cifar10'], "unknown part 'cifar10'; valid: synthetic, imdb, mnist"),
-    (['reproduce', 'magnex'], "argument paper: invalid choice: 'magnex'"),
+    (['reproduce', 'magnex', '--parts', 'bert'], "unknown part 'bert'; valid: rf, cnn, imdb, sweep"),
+    (['reproduce', 'shap'], "argument paper: invalid choice: 'shap'"),
 ]
 if not torch.cuda.is_available(): CLI.append((['bench', 'synthetic', '--device', 'cuda'], "--device: device 'cuda' is not available"))
 
