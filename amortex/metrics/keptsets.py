@@ -33,16 +33,12 @@ def kept_mask(expl:Explanation, # an explanation
                                    "or score it at another explanation's sparsity (at_sparsity_of)")
     return expl.topk(k, x)
 
-def _valid(expl, x):
-    "Bool `[B, d]` of the features an input has (tokens: non-PAD positions), or None when all are."
-    return expl.selectable(x)
-
 def sparsity(expl:Explanation, # an explanation (with `kept`, or scored at its top-`k`)
              k:int|None=None, # as in `kept_mask`
              x:torch.Tensor|None=None, # token ids, when `expl` does not carry them
             ) -> torch.Tensor:
     "MAGNEx Eq. 5 per sample: the share of the input's features that are removed (for text, of its non-PAD positions)."
-    m, v = kept_mask(expl, k, x), _valid(expl, x)
+    m, v = kept_mask(expl, k, x), expl.selectable(x)  # tokens: the non-PAD positions; else None (all)
     if v is None: return 1 - m.float().mean(1)
     n = v.sum(1).clamp_min(1)
     return 1 - (m & v).sum(1).float() / n

@@ -9,12 +9,12 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import torch
-from ..core import lookup, seed_everything, get_device, untag, Setting, settings_table
+from ..core import lookup, seed_everything, get_device, untag, Setting, settings_table, Explanation
 import amortex.explainers  # registers every amortized explainer, for fit_explainer
 
 # %% auto #0
-__all__ = ['SIZES', 'size_name', 'subset', 'holdout', 'check_names', 'settings_for', 'fit_explainer', 'format_table', 'legend',
-           'show', 'side_by_side', 'print_settings', 'timed', 'over_seeds', 'settings_line']
+__all__ = ['SIZES', 'size_name', 'subset', 'holdout', 'check_names', 'settings_for', 'fit_explainer', 'explain_batched',
+           'format_table', 'legend', 'show', 'side_by_side', 'print_settings', 'timed', 'over_seeds', 'settings_line']
 
 # %% ../../nbs/12a_reproduce.common.ipynb #15526c79
 SIZES = ('quick', 'full')
@@ -86,6 +86,10 @@ def fit_explainer(name:str, # a registered explainer ('l2x', 'aim', ...)
     ex = klass(train.features, blackbox.n_classes, **init)
     ex.fit(blackbox, train, valid, **{'seed': seed, 'device': device, 'progress': progress, **fit})
     return ex
+
+def explain_batched(ex, x, bs:int=256) -> Explanation:
+    "One `Explanation` of all of `x`, explained in chunks of `bs` (its `meta['explain_s']` adds up the chunks' times)."
+    return Explanation.cat([ex.explain(x[i:i+bs]) for i in range(0, len(x), bs)])
 
 # %% ../../nbs/12a_reproduce.common.ipynb #da9cd6f2
 def _fmt(col:str):

@@ -11,7 +11,7 @@ from ..data import load
 from ..zoo import get_blackbox, ZOO
 from ..baselines import baseline
 from ..metrics import sufficiency, sparsity, informative_sparsity, at_sparsity_of, bb_probs
-from .common import check_names, size_name, subset, holdout, settings_for, fit_explainer, show, print_settings, timed
+from .common import check_names, size_name, subset, holdout, settings_for, fit_explainer, show, print_settings, timed, explain_batched
 
 # %% auto #0
 __all__ = ['MAGNEX_PAPER', 'MAGNEX_TASKS', 'MAGNEX_SETTINGS', 'MAGNEX_SIZES', 'SWEEP_V', 'SWEEP_EPS', 'MAGNEX_PARTS',
@@ -84,7 +84,7 @@ def magnex_task(task:str, # 'rf', 'cnn' or 'imdb'
     st = magnex_settings(task, quick)
     ex = fit_explainer('magnex', bb, train, valid, st, seed=seed, device=dev, progress=progress)
     probs = bb_probs(bb, test.x)
-    e = Explanation.cat([ex.explain(test.x[i:i+256]) for i in range(0, len(test), 256)])
+    e = explain_batched(ex, test.x)
     nb = min(size['n_test_baselines'], len(test))
     rows = {'magnex': score_row(e, bb, probs), 'magnex (same inputs)': score_row(e[:nb], bb, probs[:nb])}
     rows['magnex (same inputs)']['time_ms'] = rows['magnex']['time_ms']

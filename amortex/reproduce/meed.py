@@ -14,7 +14,7 @@ from ..baselines import baseline
 from ..metrics import evaluate, fs_a, fu_a, mask_cosine, randomize_model, randomize_labels
 from ..explainers.meed import TABLE7_SELECTOR
 from .common import (check_names, size_name, subset, holdout, settings_for, fit_explainer, show, print_settings, timed,
-                                      side_by_side)
+                                      side_by_side, explain_batched)
 
 # %% auto #0
 __all__ = ['MEED_PAPER', 'MEED_TASKS', 'MEED_SETTINGS', 'FULL_N_TRAIN', 'FULL_EPOCHS', 'MEED_SIZES', 'PERTURBATION_ROWS',
@@ -109,10 +109,6 @@ def _baselines(bb, features, size, seed, progress, methods):
     return {m: baseline(m, bb, features, progress=progress, **opts[m]) for m in BASELINE_ROWS if m in methods}
 
 # %% ../../nbs/12d_reproduce.meed.ipynb #2bf17913
-def _explain(ex, x, bs:int=256) -> Explanation:
-    "One `Explanation` of all of `x`, explained in chunks of `bs` (its `meta['explain_s']` adds up the chunks' times)."
-    return Explanation.cat([ex.explain(x[i:i+bs]) for i in range(0, len(x), bs)])
-
 def _retrained(e_tr, e_te, bb, fsa_x, test_x, k, seed, progress) -> dict:
     "FS-A and FU-A (%): a fresh approximator on the masked FS-A training inputs (explained as `e_tr`), 5 epochs, scored on `e_te`."
     kw = dict(bb=bb, seed=seed, progress=progress, epochs=5)
@@ -123,10 +119,10 @@ def _score_one(name, ex, bb, test, fsa, k, size, seed, progress) -> dict:
     "One explainer's row: FS-M, FU-M, FS-A, FU-A, SEN (%), its time per sample (ms) and training time; each input is explained once."
     s = sizes_for(size, name)
     x = test.x[:s['n_test']]
-    e = _explain(ex, x)
+    e = explain_batched(ex, x)
     d = evaluate({name: e}, bb, x, metrics=('posthoc_accuracy', 'fidelity_removed'), k=k, progress=False).iloc[0]
     row = {'fs_m': 100 * d['posthoc_accuracy'], 'fu_m': 100 * d['fidelity_removed'], 'fs_a': float('nan'), 'fu_a': float('nan')}
-    if s['n_fsa']: row.update(_retrained(_explain(ex, fsa.x[:s['n_fsa']]), e, bb, fsa.x[:s['n_fsa']], x, k, seed, progress))
+    if s['n_fsa']: row.update(_retrained(explain_batched(ex, fsa.x[:s['n_fsa']]), e, bb, fsa.x[:s['n_fsa']], x, k, seed, progress))
     if size['n_sen']:
         row['sen'] = float('nan') if not s['n_sen'] else 100 * evaluate({name: ex}, bb, test.x, metrics=('max_sensitivity',), n=s['n_sen'], progress=False,
                                                                        n_samples=s['sen_draws'], radius=0.2).iloc[0]['max_sensitivity']
