@@ -109,6 +109,11 @@ def _kept(self:MAGNEx, x, scores):
     "Eq. 3: the features with s > ε (`eps`, settable after fit without retraining)."
     return scores > self.eps
 
+@patch
+def _meta(self:MAGNEx) -> dict:
+    "ε goes into `Explanation.meta`: the kept set is `scores > meta['eps']`, so a viewer can move ε without the explainer (`amortex.widgets`)."
+    return {'eps': self.eps}
+
 # %% ../../nbs/07d_explainers.magnex.ipynb #9cfef1e5
 @patch
 def reward(self:MAGNEx, p:torch.Tensor, p_masked:torch.Tensor, keep:torch.Tensor, valid:torch.Tensor|None=None):
