@@ -14,7 +14,7 @@ __all__ = ['UsageError', 'build_parser', 'main']
 # %% ../nbs/13_cli.ipynb #1eec0261
 def _runners(prefix:str) -> dict:
     "`{name: runner}` of the registered runners `prefix/<name>`."
-    import amortex.benchmark, amortex.reproduce.l2x, amortex.reproduce.aim, amortex.reproduce.meed, amortex.reproduce.magnex  # noqa: F401 (importing them registers their runners)
+    import amortex.benchmark, amortex.reproduce.l2x, amortex.reproduce.aim, amortex.reproduce.meed, amortex.reproduce.magnex, amortex.reproduce.idexpo  # noqa: F401 (importing them registers their runners)
     return {k.split('/', 1)[1]: v for k, v in sorted(REGISTRY['runner'].items()) if k.startswith(prefix + '/')}
 
 class UsageError(ValueError):

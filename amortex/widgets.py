@@ -225,8 +225,9 @@ def render(self:InsDelStepper) -> str:
     e = self.expls[name][i]; c = self.curve(name, i, mode); keep = self.kept_at(name, i, mode, s)
     self.shown = dict(method=name, sample=i, mode=mode, step=s, present=keep, prob=float(c[s]))
     tgt = _class_name(int(e.target[0]), self.class_names)
-    head = (f'<div class="amortex-caption">{mode}, step {s} of {self.steps}: {int((~keep).sum()) if mode == "deletion" else int(keep.sum())} '
-            f'features {"deleted" if mode == "deletion" else "inserted"} · P({html.escape(tgt)}) = <b>{float(c[s]):.3f}</b></div>')
+    nf = int((~keep).sum()) if mode == 'deletion' else int(keep.sum())
+    head = (f'<div class="amortex-caption">{mode}, step {s} of {self.steps}: {nf} feature{"" if nf == 1 else "s"} '
+            f'{"deleted" if mode == "deletion" else "inserted"} · P({html.escape(tgt)}) = <b>{float(c[s]):.3f}</b></div>')
     if self.kind == 'tokens':
         ids = e.x[0].cpu(); valid = e.features.valid(ids[None])[0]
         words = [html.escape(w) if on else f'<s style="color:#bbb">{html.escape(w)}</s>' for w, on in zip(e.features.decode(ids), keep[valid])]

@@ -22,8 +22,8 @@ __all__ = ['CIFAR10_MEAN', 'CIFAR10_STD', 'SYNTHETIC', 'TABULAR', 'VALID_SPLIT',
            'MLP', 'WordCNN', 'reverse_prefix', 'BiGRUClassifier', 'TransformerBiLSTM', 'L2XMnistCNN', 'MEEDMnistCNN',
            'SmallCNN', 'Normalize', 'resnet18_32x32', 'data_info', 'l2x_synthetic_mlp', 'l2x_imdb_cnn',
            'aim_agnews_cnn', 'aim_imdb_bigru', 'aim_hatexplain', 'l2x_mnist_cnn', 'meed_mnist_cnn', 'aim_image_cnn',
-           'tabular_mlp', 'resnet18_cifar', 'random_forest', 'logistic_regression', 'ZooEntry', 'zoo_table',
-           'zoo_cache_dir', 'data_fingerprint', 'canonical_data_options', 'get_blackbox']
+           'tabular_mlp', 'resnet18_cifar', 'SmallCIFARCNN', 'idexpo_cifar_cnn', 'random_forest', 'logistic_regression',
+           'ZooEntry', 'zoo_table', 'zoo_cache_dir', 'data_fingerprint', 'canonical_data_options', 'get_blackbox']
 
 # %% ../nbs/03a_zoo.ipynb #617c0399
 def _masked_max(h:torch.Tensor, valid:torch.Tensor) -> torch.Tensor:
@@ -230,6 +230,22 @@ def resnet18_cifar(ds) -> nn.Module:
     "ID-ExpO's CIFAR-10 ResNet-18 (32×32 stem, normalization inside)."
     return resnet18_32x32(data_info(ds)['n_classes'])
 
+class SmallCIFARCNN(nn.Module):
+    "A small CNN for 32×32 colour images (ours; a CPU substitute for ID-ExpO's ResNet-18, ~3M multiply-adds per image): conv blocks of 16 and 32 channels down to 16×16 and 8×8 (`block2`: Grad-CAM's layer, the size of ResNet-18's conv3_x map in the paper), a third conv, global average pool."
+    def __init__(self, n_classes:int=10, mean=CIFAR10_MEAN, std=CIFAR10_STD):
+        super().__init__()
+        self.norm = Normalize(mean, std)
+        self.block1 = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.block2 = nn.Sequential(nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.block3 = nn.Sequential(nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Linear(64, n_classes)
+    def forward(self, x): return self.head(self.block3(self.block2(self.block1(self.norm(x)))))
+
+@register('blackbox', 'idexpo_cifar_cnn')
+def idexpo_cifar_cnn(ds) -> nn.Module:
+    "The small CIFAR-10 CNN of the ID-ExpO tutorial (inputs in [0, 1], normalization inside)."
+    return SmallCIFARCNN(data_info(ds)['n_classes'])
+
 # %% ../nbs/03a_zoo.ipynb #8927f84b
 @register('blackbox', 'random_forest')
 def random_forest(ds, seed:int=0, n_estimators:int=100):
@@ -289,6 +305,8 @@ ZOO: dict[str, ZooEntry] = {
     'random_forest': ZooEntry('random_forest', {**{s: {} for s in ('admission',) + tuple(t for t in TABULAR if t != 'admission')}, 'mnist': {}},
                               {}, 'AIM Table 10; MAGNEx', note='MAGNEx: all 10 MNIST digits'),
     'logistic_regression': ZooEntry('logistic_regression', {s: {} for s in ('adult',) + tuple(t for t in TABULAR if t != 'adult')}, {}, 'AIM Table 10'),
+    'idexpo_cifar_cnn': ZooEntry('idexpo_cifar_cnn', {'cifar10': dict(patch=4)}, _adam(10, 128), 'ID-ExpO §4.1 (CPU substitute)',
+                                 note="a small CNN instead of ResNet-18 (a ResNet-18 epoch is ~50 min on a 2-core CPU); 4x4 superpixels, D = 64"),
     'resnet18_cifar': ZooEntry('resnet18_cifar', {'cifar10': {}},
                                dict(epochs=30, lr=0.1, batch_size=128, optimizer='sgd', weight_decay=5e-4, schedule='cosine', augment='crop_flip'),
                                'ID-ExpO §5', note='needs a GPU in practice'),

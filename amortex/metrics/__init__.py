@@ -29,6 +29,7 @@ _reg(Metric('log_odds_pos', partial(delta_log_odds, mode='positive'), True, need
 _reg(Metric('log_odds_neg', partial(delta_log_odds, mode='negative'), False, needs=('k',), doc="AIM negative Δlog-odds (all but the top-k removed)"))
 _reg(Metric('insertion_auc', insertion_auc, True, doc="area under the insertion curve (RISE, ID-ExpO)"))
 _reg(Metric('deletion_auc', deletion_auc, False, doc="area under the deletion curve (RISE, ID-ExpO)"))
+_reg(Metric('sensitivity_n', sensitivity_n, True, doc="Ancona et al.: correlation of summed scores with the output drop over random n-feature removals (ID-ExpO: n=4 superpixels)"))
 _reg(Metric('median_rank', median_rank, False, needs=('relevant',), aggregate=('mean', 'median'), doc="L2X median rank of the true features"))
 _reg(Metric('true_feature_recall', true_feature_recall, True, needs=('k', 'relevant'), doc="share of the true features in the top-k"))
 _reg(Metric('purity', purity, False, needs=('k',), doc="AIM App. B.1: share of stopwords/punctuation in the top-k words"))

@@ -11,7 +11,7 @@ from .base import check_explained, bb_probs, masked_probs
 
 # %% auto #0
 __all__ = ['posthoc_accuracy', 'fidelity_removed', 'log_odds', 'delta_log_odds', 'insertion_curve', 'deletion_curve', 'auc',
-           'insertion_auc', 'deletion_auc']
+           'insertion_auc', 'deletion_auc', 'sensitivity_n']
 
 # %% ../../nbs/09b_metrics.fidelity.ipynb #4a8c5bc0
 def _reference(bb, x, expl, probs, against, chunk):
@@ -135,3 +135,31 @@ def insertion_auc(bb, x, expl, steps=None, fraction=1., how=None, chunk=512, tar
 def deletion_auc(bb, x, expl, steps=None, fraction=1., how=None, chunk=512, target=None, method='trapezoid') -> torch.Tensor:
     "Per sample: area under the deletion curve (lower is better)."
     return auc(deletion_curve(bb, x, expl, steps, fraction, how, chunk, target), method)
+
+# %% ../../nbs/09b_metrics.fidelity.ipynb #d6103846
+@torch.no_grad()
+def sensitivity_n(bb, # black box: `bb(x) -> probs [B, C]`
+                  x:torch.Tensor|None, # the explained inputs (None: `expl.x`)
+                  expl:Explanation, # their explanations
+                  n:int=4, # features removed at a time (ID-ExpO: 4 superpixels)
+                  n_subsets:int=100, # random subsets per input
+                  how=None, # masking rule; default `expl.features.how`
+                  seed:int=0, # seed of the subsets
+                  chunk:int=512, target=None) -> torch.Tensor:
+    "Sensitivity-n (Ancona et al. 2018), over features (ID-ExpO's superpixel version): per input, the Pearson correlation over random sets of n features between the sum of their scores and the drop in the target probability when they are removed. 0 where either side does not vary."
+    x = check_explained(x, expl, 'sensitivity_n')
+    if not (isinstance(n, int) and 1 <= n <= expl.d): raise ValueError(f"n must be an integer in [1, d={expl.d}], got {n!r}")
+    if not (isinstance(n_subsets, int) and n_subsets >= 2): raise ValueError(f"n_subsets must be an integer >= 2 (a correlation), got {n_subsets!r}")
+    B, d, T = len(expl), expl.d, n_subsets
+    r = torch.rand(B, T, d, generator=torch.Generator().manual_seed(seed)).to(x.device)
+    v = expl.selectable(x)
+    if v is not None: r = r.masked_fill(~v[:, None, :].to(x.device), 2.)  # PAD is never removed while words are left
+    removed = torch.zeros(B, T, d, dtype=torch.bool, device=x.device).scatter_(2, r.argsort(-1)[..., :n], True)
+    tgt = (expl.target if target is None else torch.as_tensor(target, dtype=torch.long).expand(B)).to(x.device)
+    p0 = bb_probs(bb, x, chunk).gather(1, tgt[:, None])
+    p = masked_probs(bb, x.repeat_interleave(T, 0), expl.features, ~removed.view(B * T, d), how, chunk).gather(1, tgt.repeat_interleave(T)[:, None]).view(B, T)
+    drop, s = p0 - p, (expl.target_scores.float().to(x.device)[:, None, :] * removed).sum(-1)
+    dc, sc = drop - drop.mean(1, keepdim=True), s - s.mean(1, keepdim=True)
+    den = (dc.norm(dim=1) * sc.norm(dim=1))
+    return torch.where(den > 1e-12, (dc * sc).sum(1) / den.clamp_min(1e-12), torch.zeros_like(den))
+
