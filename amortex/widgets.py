@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import ipywidgets as W
 from .core import Explanation
 from .metrics.base import bb_probs, masked_probs
-from .metrics.fidelity import insertion_curve, deletion_curve, _positions
+from .metrics.fidelity import insertion_curve, deletion_curve, curve_masks
 from .viz import (IMAGE_KINDS, as_named, plot_image_heatmaps, plot_tabular, plot_curves, words_html, explanation_text_html,
                          _image, _class_name, plot_quality_time)
 
@@ -209,9 +209,8 @@ InsDelStepper.curve = curve
 
 def kept_at(self:InsDelStepper, name:str, i:int, mode:str, step:int) -> torch.Tensor:
     "Bool `[d]`: the features present at `step` (the top n inserted, or all but the top n deleted), exactly as the metric builds them."
-    e = self.expls[name][i]; n = torch.linspace(0, e.d, self.steps + 1).round().long()[step]
-    top = _positions(e, e.x)[0].cpu() < n
-    return top if mode == 'insertion' else ~top
+    e = self.expls[name][i]
+    return curve_masks(e, e.x, mode, self.steps)[step, 0].cpu()
 InsDelStepper.kept_at = kept_at
 
 # %% ../nbs/11a_widgets.ipynb #d22472b6

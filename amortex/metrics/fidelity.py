@@ -10,8 +10,8 @@ from ..core import Explanation
 from .base import check_explained, bb_probs, masked_probs
 
 # %% auto #0
-__all__ = ['posthoc_accuracy', 'fidelity_removed', 'log_odds', 'delta_log_odds', 'insertion_curve', 'deletion_curve', 'auc',
-           'insertion_auc', 'deletion_auc', 'sensitivity_n']
+__all__ = ['posthoc_accuracy', 'fidelity_removed', 'log_odds', 'delta_log_odds', 'curve_masks', 'insertion_curve',
+           'deletion_curve', 'auc', 'insertion_auc', 'deletion_auc', 'sensitivity_n']
 
 # %% ../../nbs/09b_metrics.fidelity.ipynb #4a8c5bc0
 def _reference(bb, x, expl, probs, against, chunk):
@@ -85,20 +85,29 @@ def _positions(expl, x) -> torch.Tensor:
     order = torch.sort(s, dim=1, descending=True, stable=True).indices
     return torch.empty_like(order).scatter_(1, order, torch.arange(expl.d, device=order.device).expand_as(order)).to(x.device)
 
-@torch.no_grad()
-def _curve(bb, x, expl, mode, steps, fraction, how, chunk, target):
-    x = check_explained(x, expl, f'{mode}_curve')
+def curve_masks(expl:Explanation, # the explanations
+                x:torch.Tensor|None=None, # the explained inputs (None: `expl.x`; PAD positions of text are ranked last)
+                mode:str='insertion', # 'insertion' (the top n present) or 'deletion' (the top n removed)
+                steps:int|None=None, # curve points - 1; default min(S, 50)
+                fraction:float=1., # up to this share of the d features (S = round(fraction·d))
+               ) -> torch.Tensor:
+    "Bool `[steps+1, B, d]`: the features present at each point of the insertion or deletion curve (what `insertion_curve` / `deletion_curve` show the black box)."
+    if mode not in ('insertion', 'deletion'): raise ValueError(f"mode must be 'insertion' or 'deletion', got {mode!r}")
     if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction}")
+    x = expl.x if x is None else x
     S = max(1, round(fraction * expl.d))
     steps = min(S, 50) if steps is None else int(steps)
     if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     pos = _positions(expl, x)
+    top = torch.stack([pos < n for n in torch.linspace(0, S, steps + 1).round().long().tolist()])  # the n highest-scoring features
+    return top if mode == 'insertion' else ~top
+
+@torch.no_grad()
+def _curve(bb, x, expl, mode, steps, fraction, how, chunk, target):
+    x = check_explained(x, expl, f'{mode}_curve')
     tgt = (expl.target if target is None else torch.as_tensor(target, dtype=torch.long).expand(len(expl))).to(x.device)[:, None]
-    out = []
-    for n in torch.linspace(0, S, steps + 1).round().long().tolist():
-        top = pos < n  # the n highest-scoring features
-        out.append(masked_probs(bb, x, expl.features, top if mode == 'insertion' else ~top, how, chunk).gather(1, tgt)[:, 0])
-    return torch.stack(out, 1)
+    return torch.stack([masked_probs(bb, x, expl.features, keep, how, chunk).gather(1, tgt)[:, 0]
+                        for keep in curve_masks(expl, x, mode, steps, fraction)], 1)
 
 # %% ../../nbs/09b_metrics.fidelity.ipynb #b52473d7
 def insertion_curve(bb, # black box: `bb(x) -> probs [B, C]`
