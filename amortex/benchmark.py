@@ -4,20 +4,27 @@
 
 # %% ../nbs/12_benchmark.ipynb #6be2f284
 from __future__ import annotations
-from dataclasses import dataclass
+import dataclasses, inspect, json, warnings
+from dataclasses import dataclass, field
+from pathlib import Path
 import pandas as pd
 import torch
+from tqdm.auto import tqdm
 from .core import Features, Explanation, REGISTRY, register, lookup, get_device, seed_everything
 from .data import load
-from .zoo import get_blackbox, SYNTHETIC
+from .zoo import get_blackbox, SYNTHETIC, VALID_SPLIT
 from .baselines import baseline
 from .explainers import Explainer  # the package registers every amortized explainer
-from .metrics import evaluate
-from .reproduce.common import fit_explainer, show, settings_line, size_name, check_names
+from .metrics import evaluate, Metric
+from .reproduce.common import fit_explainer, show, settings_line, size_name, check_names, subset, holdout
 
 # %% auto #0
-__all__ = ['BASELINES', 'SYNTHETIC_K', 'SYNTHETIC_FORMULA', 'SYNTHETIC_SIZES', 'BenchTask', 'amortized_methods', 'AbsScores',
-           'synthetic_methods', 'synthetic_one', 'run_synthetic', 'clock_table']
+__all__ = ['BASELINES', 'SYNTHETIC_K', 'SYNTHETIC_FORMULA', 'SYNTHETIC_SIZES', 'METRIC_FAMILIES', 'COSTS', 'UNRANKED',
+           'PLANTED_TASKS', 'PLANTED_SIZES', 'BY_MAGNITUDE', 'PLANTED_BAR', 'REAL_TASKS', 'REAL_SIZES', 'BenchTask',
+           'amortized_methods', 'AbsScores', 'synthetic_methods', 'synthetic_one', 'run_synthetic', 'clock_table',
+           'SuiteTask', 'task_data', 'task_blackbox', 'Unkept', 'default_settings', 'bench_cell', 'run_grid',
+           'add_break_even', 'higher_is_better', 'summary_table', 'rank_table', 'planted_quality_bar',
+           'summary_markdown', 'pareto_plot', 'suite_methods', 'run_suite', 'run_planted', 'run_real']
 
 # %% ../nbs/12_benchmark.ipynb #49df06a2
 @dataclass
@@ -142,3 +149,276 @@ def clock_table(tables:dict[str, pd.DataFrame], n:int=10_000) -> pd.DataFrame:
     "Seconds to explain `n` samples (training included) per data set and method, from the benchmark tables."
     out = {ds: (df['fit_s'].fillna(0) + n * df['explain_s_per_sample']) for ds, df in tables.items()}
     return pd.DataFrame(out).T.rename_axis('dataset')
+
+# %% ../nbs/12_benchmark.ipynb #48972c94
+METRIC_FAMILIES = {  # family -> the benchmark's columns (each a registered metric's main column, or a cost)
+    'ground truth': ('median_rank', 'true_feature_recall'),
+    'fidelity': ('posthoc_accuracy', 'fidelity_removed', 'log_odds_pos', 'log_odds_neg', 'insertion_auc', 'deletion_auc', 'sufficiency'),
+    'robustness': ('max_sensitivity',),
+    'cost': ('fit_s', 'explain_s_per_sample', 'break_even_vs_lime'),
+}
+COSTS = METRIC_FAMILIES['cost']  # lower is better
+UNRANKED = ('break_even_vs_lime',)  # reported, not ranked: it exists for amortized explainers only
+
+@dataclass
+class SuiteTask:
+    "One task of a suite: a data set (with its loader options), the zoo black box explained, the explanation size k."
+    dataset: str
+    blackbox: str # a zoo entry
+    modality: str # 'tabular' | 'image' | 'text'
+    k: int # explanation size the top-k metrics use (planted: the number of planted features)
+    options: dict = field(default_factory=dict) # loader options (beside n and draw)
+    drawn: bool = True # True: each seed draws the task anew (`load(..., n=, draw=seed)`) and its own black box; False: a fixed data set, each seed a random subset
+
+def task_data(task:SuiteTask, split:str, n:int, seed:int):
+    "`n` samples of a task's split for one seed: a new draw (planted), or a seeded subset (real data; 'valid' is held out of 'train' when the data set has no such split)."
+    if task.drawn: return load(task.dataset, split, n=n, draw=seed + (1000 if split == 'train' else 0), **task.options)  # explainers train on another draw than the black box
+    if split == 'valid' and VALID_SPLIT.get(task.dataset) is None: return subset(holdout(load(task.dataset, 'train', **task.options), 0.1, 0)[1], n, seed)
+    ds = load(task.dataset, VALID_SPLIT.get(task.dataset, 'valid') if split == 'valid' else split, **task.options)
+    if split == 'train' and VALID_SPLIT.get(task.dataset) is None: ds = holdout(ds, 0.1, 0)[0]
+    return subset(ds, n, seed)
+
+def task_blackbox(task:SuiteTask, seed:int, device=None, progress:bool=False):
+    "The zoo's black box for the task: trained on the seed's draw (planted), or the zoo's one model (real data)."
+    kw = dict(draw=seed) if task.drawn else {}
+    return get_blackbox(task.blackbox, task.dataset, device=device, progress=progress, verbose=False, **kw, **task.options)
+
+PLANTED_TASKS = {
+    'tabular_mlp': SuiteTask('planted_tabular', 'tabular_mlp', 'tabular', 4),
+    'tabular_forest': SuiteTask('planted_tabular', 'random_forest', 'tabular', 4),
+    'image_cnn': SuiteTask('planted_image', 'planted_image_cnn', 'image', 4),
+    'text_cnn': SuiteTask('planted_text', 'planted_text_cnn', 'text', 2),
+}
+PLANTED_SIZES = {
+    # n_train / n_valid: the explainers' training data (the black box is the zoo's, trained on the loader's default sizes)
+    # n_test: samples every method explains; n_samples: LIME / KernelSHAP perturbations; n_sens / sens_draws: max-sensitivity subset and draws
+    'quick': dict(n_train=1000, n_valid=200, n_test=30, n_samples=200, n_sens=8, sens_draws=4, seeds=1),
+    'full': dict(n_train=5000, n_valid=1000, n_test=200, n_samples=1000, n_sens=20, sens_draws=10, seeds=3),
+}
+
+# %% ../nbs/12_benchmark.ipynb #e512c1d3
+class Unkept(Explainer):
+    "An explainer's scores as a ranking only: its own kept set (MAGNEx) dropped, optionally ranked by |score| (the baselines), so that every method is scored at the same k."
+    def __init__(self, explainer:Explainer, absolute:bool=False):
+        self.explainer, self.absolute, self.name, self.features = explainer, absolute, getattr(explainer, 'name', 'explainer'), explainer.features
+        self.blackbox, self.class_behaviour = explainer.blackbox, explainer.class_behaviour
+    def explain(self, x, target=None) -> Explanation:
+        e = self.explainer.explain(x, target)
+        return Explanation(e.scores.abs() if self.absolute else e.scores, e.target, e.features, e.pred, e.x, {**e.meta, 'abs': self.absolute})
+    @property
+    def fit_s(self): return getattr(self.explainer, 'fit_s', None)
+
+BY_MAGNITUDE = ('aim',)  # amortized explainers whose scores are signed weights (AIM's W_x), ranked by |score| like the baselines' attributions
+
+def default_settings(name:str, task:BenchTask) -> dict:
+    "An amortized explainer's benchmark settings: its registered `benchmark_defaults` for the task when it declares some, else the library's defaults with k = the task's k (for explainers that take k)."
+    klass = lookup('explainer', name)
+    d = klass.benchmark_defaults(task) if hasattr(klass, 'benchmark_defaults') else None
+    if d is not None: return {**d.get('init', {}), **d.get('fit', {})}
+    return {'k': task.k} if 'k' in inspect.signature(klass.__init__).parameters else {}
+
+# %% ../nbs/12_benchmark.ipynb #ad9bd386
+def _baseline_row_error(name, bb):
+    "Why a baseline cannot run on this black box (None when it can)."
+    klass = lookup('baseline', name)
+    if getattr(klass, 'needs_grad', False) and not bb.differentiable: return 'needs gradients; the black box is not differentiable'
+    return None
+
+def _at_k(name:str) -> Metric:
+    "The registered metric, scored at the task's k even where it could use an explainer's own kept set (sufficiency: equal sparsity for every method)."
+    m = REGISTRY['metric'][name]
+    return m if m.uses_k or name != 'sufficiency' else dataclasses.replace(m, needs=(*m.needs, 'k'))
+
+def bench_cell(suite:str, task_name:str, task:SuiteTask, method:str, seed:int, size:dict, device=None, progress:bool=False) -> dict:
+    "One row of a suite's table: `method` fitted (amortized) or built (baseline) on `task` drawn with `seed`, scored by every metric family."
+    dev = get_device(device)
+    bb = task_blackbox(task, seed, dev, progress)
+    test = task_data(task, 'test', size['n_test'], seed)
+    row = dict(suite=suite, task=task_name, modality=task.modality, blackbox=task.blackbox, seed=seed, method=method, k=task.k,
+               blackbox_test_acc=bb.meta.get('test_acc'))
+    bt = BenchTask(task_name, suite, test.features, bb.n_classes, task.k, size['name'], size['n_train'])
+    if method in REGISTRY['explainer']:
+        train, valid = task_data(task, 'train', size['n_train'], seed), task_data(task, 'valid', size['n_valid'], seed)
+        settings = default_settings(method, bt); row.update(kind='amortized', settings=settings_line(settings))
+        ex = Unkept(fit_explainer(method, bb, train, valid, settings, seed=seed, device=dev, progress=progress), absolute=method in BY_MAGNITUDE)
+    else:
+        why = _baseline_row_error(method, bb)
+        if why: return {**row, 'kind': 'baseline', 'skipped': why}
+        ex = Unkept(baseline(method, bb, test.features, progress=False, **_baseline_options(method, size)), absolute=True)
+        row.update(kind='baseline', settings=settings_line(_baseline_options(method, size)))
+    known = getattr(test, 'relevant', None) is not None  # ground truth: planted tasks only
+    quality = [m for f in (('ground truth', 'fidelity') if known else ('fidelity',)) for m in METRIC_FAMILIES[f]]
+    df = evaluate({method: ex}, bb, test, metrics=[_at_k(m) for m in quality], k=task.k, progress=progress)
+    r = df.loc[method]
+    row.update({m: float('nan') for m in METRIC_FAMILIES['ground truth']})
+    row.update({m: float(r[m] if m in r else r[f'{m}_mean']) for m in quality})
+    row.update(fit_s=float(r['fit_s']) if pd.notna(r['fit_s']) else 0., explain_s_per_sample=float(r['explain_s_per_sample']))
+    if test.features.kind == 'tokens': row.update(max_sensitivity=float('nan'), max_sensitivity_median=float('nan'), note='max-sensitivity: token inputs have no continuous noise')
+    else:
+        sen = dataclasses.replace(REGISTRY['metric']['max_sensitivity'], aggregate=('mean', 'median'))  # the mean (MEED's) and the median: a near-zero φ(x) makes one sample's ratio huge
+        s = evaluate({method: ex}, bb, test.subset(torch.arange(size['n_sens'])), metrics=(sen,), progress=progress, n_samples=size['sens_draws'])
+        row.update(max_sensitivity=float(s.loc[method, 'max_sensitivity']), max_sensitivity_median=float(s.loc[method, 'max_sensitivity_median']))
+    return row
+
+# %% ../nbs/12_benchmark.ipynb #772faac6
+def _cell_path(cells:Path, suite, task, seed, method) -> Path: return Path(cells) / suite / f"{task}__seed{seed}__{method}.json"
+
+def run_grid(suite:str, tasks:dict[str, SuiteTask], methods:list[str], seeds:list[int], size:dict, cells:str|Path|None=None,
+             device=None, progress:bool=True) -> pd.DataFrame:
+    "Every (task, seed, method) cell of a suite; with `cells`, each finished cell is written there as JSON and read back instead of recomputed (resumable)."
+    grid = [(t, s, m) for s in seeds for t in tasks for m in methods]
+    rows = []
+    for t, s, m in tqdm(grid, desc=f"bench {suite}", disable=not progress):
+        p = _cell_path(cells, suite, t, s, m) if cells is not None else None
+        if p is not None and p.exists(): rows.append(json.loads(p.read_text())); continue
+        row = bench_cell(suite, t, tasks[t], m, s, size, device)
+        if p is not None:
+            p.parent.mkdir(parents=True, exist_ok=True); tmp = p.with_suffix('.tmp')
+            tmp.write_text(json.dumps(row, default=float)); tmp.replace(p)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+# %% ../nbs/12_benchmark.ipynb #26bc4616
+def _ran(df:pd.DataFrame) -> pd.DataFrame:
+    "The rows of methods that ran (not skipped)."
+    return df[df['skipped'].isna()] if 'skipped' in df else df
+
+def add_break_even(df:pd.DataFrame, reference:str='lime') -> pd.DataFrame:
+    "Column `break_even_vs_lime`: explanations after which an amortized explainer's training has paid for itself against `reference` on the same task and seed, fit_s / (t_ref − t_method); inf when it never does, NaN for baselines."
+    df = df.copy(); ref = df[df.method == reference].set_index(['task', 'seed'])['explain_s_per_sample']
+    def be(r):
+        if r.get('kind') != 'amortized' or (r.task, r.seed) not in ref.index: return float('nan')
+        gain = ref[(r.task, r.seed)] - r.explain_s_per_sample
+        return r.fit_s / gain if gain > 0 else float('inf')
+    df['break_even_vs_lime'] = df.apply(be, axis=1)
+    return df
+
+def higher_is_better(col:str) -> bool:
+    "Direction of a benchmark column: the registered metric's; lower for the costs."
+    if col in COSTS: return False
+    if col not in REGISTRY['metric']: raise KeyError(f"{col!r} is neither a registered metric nor a cost ({', '.join(COSTS)})")
+    return REGISTRY['metric'][col].higher_is_better
+
+def summary_table(df:pd.DataFrame, cols=None) -> pd.DataFrame:
+    "Mean and std over seeds per (task, method) of every metric column: columns `<metric>` and `<metric>_std`."
+    cols = [c for c in (cols or [c for f in METRIC_FAMILIES.values() for c in f] + ['max_sensitivity_median']) if c in df.columns]
+    g = df.groupby(['task', 'method'], sort=False)
+    return g[cols].mean().join(g[cols].std().add_suffix('_std')).assign(seeds=g.size())
+
+def rank_table(df:pd.DataFrame) -> pd.DataFrame:
+    "Each method's average rank per metric family (1 = best): methods ranked per task, seed and metric (ties share their mean rank, a missing value ranks last), averaged within the family, then over tasks and seeds; `mean` averages the quality families (not the cost)."
+    fams = {}
+    for fam, cols in METRIC_FAMILIES.items():
+        cols = [c for c in cols if c in df.columns and df[c].notna().any() and c not in UNRANKED]
+        if not cols: continue
+        per = []
+        for _, g in df.groupby(['task', 'seed']):
+            g = g.set_index('method'); have = [c for c in cols if g[c].notna().any()]
+            if not have: continue  # e.g. max-sensitivity on a text task: the family is not ranked there
+            per.append(pd.concat([g[c].rank(ascending=not higher_is_better(c), method='average', na_option='bottom') for c in have], axis=1).mean(axis=1))
+        fams[fam] = pd.concat(per, axis=1).mean(axis=1)
+    out = pd.DataFrame(fams)
+    return out.assign(mean=out[[c for c in out.columns if c != 'cost']].mean(axis=1)).sort_values('mean')
+
+# %% ../nbs/12_benchmark.ipynb #156c40cc
+PLANTED_BAR = dict(recall=0.9)  # every amortized explainer: top-k recall of the planted features >= 0.9 in every modality (mean over seeds)
+
+def planted_quality_bar(df:pd.DataFrame) -> pd.DataFrame:
+    "The planted suite's bar per amortized explainer and task: recall of the planted features in the top-k (mean over seeds) >= 0.9, and a post-hoc accuracy rank no worse than the median baseline's."
+    ok = _ran(df)
+    out = []
+    for (task, method), g in ok[ok.kind == 'amortized'].groupby(['task', 'method']):
+        t = ok[ok.task == task]
+        mean_acc = t.groupby('method')['posthoc_accuracy'].mean()
+        ranks = mean_acc.rank(ascending=False, method='average')
+        base = ranks[[m for m in ranks.index if (t[t.method == m].kind == 'baseline').all()]]
+        rec = g['true_feature_recall'].mean()
+        out.append(dict(task=task, modality=g.modality.iloc[0], method=method, recall=rec, recall_ok=rec >= PLANTED_BAR['recall'],
+                        posthoc_accuracy=mean_acc[method], rank=ranks[method], median_baseline_rank=base.median(), rank_ok=ranks[method] <= base.median()))
+    return pd.DataFrame(out).set_index(['task', 'method'])
+
+# %% ../nbs/12_benchmark.ipynb #7a782911
+def summary_markdown(summary:pd.DataFrame, cols=('true_feature_recall', 'median_rank', 'posthoc_accuracy', 'deletion_auc', 'max_sensitivity_median', 'explain_s_per_sample')) -> str:
+    "The summary as a markdown table, `mean ± std` over seeds."
+    cols = [c for c in cols if c in summary.columns]
+    def cell(r, c):
+        m, s = r[c], r.get(f'{c}_std')
+        if pd.isna(m): return 'n/a'
+        f = '{:.3g}' if c.endswith('_s_per_sample') or c.endswith('fit_s') else '{:.3f}'
+        return f.format(m) + ('' if pd.isna(s) else ' ± ' + f.format(s))
+    head = '| task | method | ' + ' | '.join(cols) + ' |\n|' + '---|' * (len(cols) + 2) + '\n'
+    return head + '\n'.join(f"| {t} | {m} | " + ' | '.join(cell(r, c) for c in cols) + ' |' for (t, m), r in summary.iterrows())
+
+def pareto_plot(df:pd.DataFrame, quality:str='posthoc_accuracy', ax=None):
+    "Quality (mean over tasks and seeds) against explain time per sample, one marker per method, the Pareto front drawn."
+    from amortex.viz import plot_quality_time
+    ok = _ran(df)
+    t = ok.groupby('method')[[quality, 'explain_s_per_sample']].mean()
+    return plot_quality_time(t, quality, higher_is_better=higher_is_better(quality), ax=ax)
+
+# %% ../nbs/12_benchmark.ipynb #f5803f87
+def suite_methods() -> list[str]:
+    "Every method a suite runs: the registered amortized explainers, then `BASELINES`."
+    return sorted(REGISTRY['explainer']) + list(BASELINES)
+
+def run_suite(suite:str, # the suite's name (rows, cells and printed titles)
+              all_tasks:dict[str, SuiteTask], sizes:dict, # the suite's tasks, and its sizes {'quick': {...}, 'full': {...}}
+              datasets=None, methods=None, quick:bool=False, seed:int=0, seeds:int|None=None, device=None, progress:bool=True,
+              n_train:int|None=None, n_test:int|None=None, cells:str|Path|None=None, show:bool=True) -> dict[str, pd.DataFrame]:
+    "Run a suite's grid (tasks × seeds × methods) and summarize it: `{suite: rows, suite_summary: mean ± std, suite_ranks: average rank per family}`."
+    tasks = list(datasets or all_tasks); check_names(f'{suite} tasks', tasks, list(all_tasks))
+    methods = list(methods or suite_methods()); check_names('methods', methods, suite_methods())
+    if 'lime' not in methods: warnings.warn("without 'lime' the break-even count against LIME is not computed")
+    size = dict(sizes[size_name(quick)], name=size_name(quick))
+    if n_train: size['n_train'], size['n_valid'] = n_train, max(n_train // 5, 50)
+    if n_test: size['n_test'] = n_test
+    size['n_sens'] = min(size['n_sens'], size['n_test'])
+    seeds = list(range(seed, seed + (seeds or size['seeds'])))
+    df = add_break_even(run_grid(suite, {t: all_tasks[t] for t in tasks}, methods, seeds, size, cells, device, progress))
+    out = {suite: df, f'{suite}_summary': summary_table(df), f'{suite}_ranks': rank_table(_ran(df))}
+    if show:
+        print(f"{suite} suite ({size['name']}): {len(tasks)} tasks x {len(methods)} methods x seeds {seeds}; explainers trained on up to "
+              f"{size['n_train']:,} samples; {size['n_test']} explained per task (max-sensitivity: {size['n_sens']}, {size['sens_draws']} draws)")
+        print(summary_markdown(out[f'{suite}_summary'])); print('\naverage rank per metric family (1 = best):'); print(out[f'{suite}_ranks'].round(2).to_string())
+    return out
+
+@register('runner', 'bench/planted')
+def run_planted(datasets=None, # subset of `PLANTED_TASKS` (default: all four)
+                methods=None, # subset of `suite_methods()` (default: all)
+                quick:bool=False, seed:int=0, seeds:int|None=None, # draws seed, seed+1, ... (default: 1 quick, 3 full)
+                device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
+                cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed
+                show:bool=True) -> dict[str, pd.DataFrame]:
+    "The planted suite: every amortized explainer (registered defaults) and baseline on tabular (MLP and random forest), image and text tasks with planted relevant features; with the quality bar."
+    out = run_suite('planted', PLANTED_TASKS, PLANTED_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
+    df = out['planted']
+    out['planted_bar'] = planted_quality_bar(df) if (df.kind == 'amortized').any() and (df.kind == 'baseline').any() else pd.DataFrame()
+    if show and len(out['planted_bar']): print('\nquality bar:'); print(out['planted_bar'].to_string())
+    return out
+
+run_planted.choices = {'datasets': lambda: list(PLANTED_TASKS), 'methods': suite_methods}
+
+# %% ../nbs/12_benchmark.ipynb #0d79dd16
+REAL_TASKS = {  # the zoo's black boxes on real data: no ground truth, so no ground-truth family
+    'mnist38': SuiteTask('mnist', 'l2x_mnist_cnn', 'image', 4, dict(classes=(3, 8), patch=4), drawn=False),
+    'fashion_mnist': SuiteTask('fashion_mnist', 'meed_mnist_cnn', 'image', 4, dict(classes=(2, 6), patch=4), drawn=False),
+    'imdb': SuiteTask('imdb', 'l2x_imdb_cnn', 'text', 10, dict(max_vocab=5000, maxlen=400, side='pre'), drawn=False),
+    'ag_news': SuiteTask('ag_news', 'aim_agnews_cnn', 'text', 10, dict(max_vocab=None, min_freq=5, maxlen=400, side='post'), drawn=False),
+    'adult_mlp': SuiteTask('adult', 'tabular_mlp', 'tabular', 3, drawn=False),
+    'adult_forest': SuiteTask('adult', 'random_forest', 'tabular', 3, drawn=False),
+}
+REAL_SIZES = {
+    'quick': dict(n_train=500, n_valid=100, n_test=10, n_samples=200, n_sens=4, sens_draws=4, seeds=1),
+    'full': dict(n_train=5000, n_valid=1000, n_test=100, n_samples=1000, n_sens=20, sens_draws=20, seeds=3),
+}
+
+@register('runner', 'bench/real')
+def run_real(datasets=None, # subset of `REAL_TASKS` (default: all)
+             methods=None, # subset of `suite_methods()` (default: all)
+             quick:bool=False, seed:int=0, seeds:int|None=None, device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
+             cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed (resumable)
+             show:bool=True) -> dict[str, pd.DataFrame]:
+    "The real suite: the zoo's black boxes on MNIST 3 vs 8, Fashion-MNIST pullover vs shirt, IMDB, AG News and Adult (MLP and random forest); every seed a new subset."
+    return run_suite('real', REAL_TASKS, REAL_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
+
+run_real.choices = {'datasets': lambda: list(REAL_TASKS), 'methods': suite_methods}

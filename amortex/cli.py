@@ -110,7 +110,9 @@ def _prepare(args) -> tuple:
     if kind == 'bench':
         _check_number('--n-train', args.n_train, 100); _check_number('--n-test', args.n_test, 1)
         kw.update(n_train=args.n_train, n_test=args.n_test)
-    return run, kw, _check_out(args.out)
+    out = _check_out(args.out)
+    if out is not None and 'cells' in inspect.signature(run).parameters: kw['cells'] = out / 'cells'  # resumable runners keep their finished cells there
+    return run, kw, out
 
 # %% ../nbs/13_cli.ipynb #85fb54ad
 def _write(tables, out:Path|None):

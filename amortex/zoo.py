@@ -18,12 +18,13 @@ from .train import train_classifier, keras_init
 from .data import as_xy
 
 # %% auto #0
-__all__ = ['CIFAR10_MEAN', 'CIFAR10_STD', 'SYNTHETIC', 'TABULAR', 'VALID_SPLIT', 'ZOO_VERSION', 'ZOO', 'FEATURE_ONLY_OPTIONS',
-           'MLP', 'WordCNN', 'reverse_prefix', 'BiGRUClassifier', 'TransformerBiLSTM', 'L2XMnistCNN', 'MEEDMnistCNN',
-           'SmallCNN', 'Normalize', 'resnet18_32x32', 'data_info', 'l2x_synthetic_mlp', 'l2x_imdb_cnn',
-           'aim_agnews_cnn', 'aim_imdb_bigru', 'aim_hatexplain', 'l2x_mnist_cnn', 'meed_mnist_cnn', 'aim_image_cnn',
-           'tabular_mlp', 'resnet18_cifar', 'SmallCIFARCNN', 'idexpo_cifar_cnn', 'random_forest', 'logistic_regression',
-           'ZooEntry', 'zoo_table', 'zoo_cache_dir', 'data_fingerprint', 'canonical_data_options', 'get_blackbox']
+__all__ = ['CIFAR10_MEAN', 'CIFAR10_STD', 'SYNTHETIC', 'TABULAR', 'PLANTED', 'VALID_SPLIT', 'ZOO_VERSION', 'ZOO',
+           'FEATURE_ONLY_OPTIONS', 'MLP', 'WordCNN', 'reverse_prefix', 'BiGRUClassifier', 'TransformerBiLSTM',
+           'L2XMnistCNN', 'MEEDMnistCNN', 'SmallCNN', 'Normalize', 'resnet18_32x32', 'data_info', 'l2x_synthetic_mlp',
+           'l2x_imdb_cnn', 'aim_agnews_cnn', 'aim_imdb_bigru', 'aim_hatexplain', 'l2x_mnist_cnn', 'meed_mnist_cnn',
+           'aim_image_cnn', 'tabular_mlp', 'resnet18_cifar', 'SmallCIFARCNN', 'idexpo_cifar_cnn', 'random_forest',
+           'logistic_regression', 'ZooEntry', 'zoo_table', 'zoo_cache_dir', 'data_fingerprint',
+           'canonical_data_options', 'get_blackbox']
 
 # %% ../nbs/03a_zoo.ipynb #617c0399
 def _masked_max(h:torch.Tensor, valid:torch.Tensor) -> torch.Tensor:
@@ -262,7 +263,8 @@ def logistic_regression(ds, seed:int=0):
 # %% ../nbs/03a_zoo.ipynb #054e8095
 SYNTHETIC = ('xor', 'orange_skin', 'nonlinear_additive', 'switch')
 TABULAR = ('adult', 'admission', 'wine_quality_red', 'qsar_biodeg', 'steel_plates_fault', 'breast_cancer', 'wine', 'digits')
-VALID_SPLIT = {**{s: 'valid' for s in SYNTHETIC + TABULAR}, 'hatexplain': 'val'}
+PLANTED = ('planted_tabular', 'planted_image', 'planted_text')
+VALID_SPLIT = {**{s: 'valid' for s in SYNTHETIC + TABULAR + PLANTED}, 'hatexplain': 'val'}
 ZOO_VERSION = 1 # bump when something shared by all entries changes (e.g. `train_classifier`), so old checkpoints are not reused
 
 @dataclass
@@ -301,9 +303,11 @@ ZOO: dict[str, ZooEntry] = {
                                note='trained on the 6,080-row split of the official AG News test set (the train split is not offline)'),
     'aim_image_cnn': ZooEntry('aim_image_cnn', {'mnist': dict(classes=(0, 1, 2)), 'fashion_mnist': dict(classes=(0, 1, 2))}, _adam(5, 128),
                               'AIM Tables 8-9'),
-    'tabular_mlp': ZooEntry('tabular_mlp', {s: {} for s in TABULAR}, _adam(100, 128, patience=20), 'ID-ExpO App. C'),
-    'random_forest': ZooEntry('random_forest', {**{s: {} for s in ('admission',) + tuple(t for t in TABULAR if t != 'admission')}, 'mnist': {}},
-                              {}, 'AIM Table 10; MAGNEx', note='MAGNEx: all 10 MNIST digits'),
+    'tabular_mlp': ZooEntry('tabular_mlp', {**{s: {} for s in TABULAR}, 'planted_tabular': {}}, _adam(100, 128, patience=20), 'ID-ExpO App. C; bench planted'),
+    'random_forest': ZooEntry('random_forest', {**{s: {} for s in ('admission',) + tuple(t for t in TABULAR if t != 'admission')}, 'mnist': {}, 'planted_tabular': {}},
+                              {}, 'AIM Table 10; MAGNEx; bench planted', note='MAGNEx: all 10 MNIST digits'),
+    'planted_image_cnn': ZooEntry('l2x_mnist_cnn', {'planted_image': {}}, _adam(5, 64), 'bench planted', note="L2X's MNIST CNN on the planted striped squares"),
+    'planted_text_cnn': ZooEntry('l2x_imdb_cnn', {'planted_text': {}}, _adam(3, 64), 'bench planted', note="L2X's word CNN on the planted words"),
     'logistic_regression': ZooEntry('logistic_regression', {s: {} for s in ('adult',) + tuple(t for t in TABULAR if t != 'adult')}, {}, 'AIM Table 10'),
     'idexpo_cifar_cnn': ZooEntry('idexpo_cifar_cnn', {'cifar10': dict(patch=4)}, _adam(10, 128), 'ID-ExpO §4.1 (CPU substitute)',
                                  note="a small CNN instead of ResNet-18 (a ResNet-18 epoch is ~50 min on a 2-core CPU); 4x4 superpixels, D = 64"),

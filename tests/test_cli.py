@@ -94,3 +94,24 @@ def test_data_lists_what_is_here(capsys):
 def test_version(capsys):
     with pytest.raises(SystemExit) as e: main(['--version'])
     assert e.value.code == 0 and capsys.readouterr().out.startswith('amortex 0.')
+
+
+def test_bench_planted_tiny_run_resumes_from_out(tmp_path, capsys):
+    "`amortex bench planted --out DIR` writes the suite's tables and keeps each finished cell in DIR/cells; the same command again recomputes nothing."
+    out = tmp_path / 'results'
+    argv = ['bench', 'planted', '--quick', '--datasets', 'tabular_forest', '--methods', 'l2x,lime,saliency,random', '--n-train', '300', '--n-test', '6',
+            '--out', str(out), '--no-progress']
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert 'planted suite (quick)' in printed and 'average rank per metric family' in printed and 'quality bar' in printed
+    df = pd.read_csv(out / 'planted.csv', index_col=0)
+    assert df.method.tolist() == ['l2x', 'lime', 'saliency', 'random']
+    # saliency needs gradients: on the random forest its row says so instead of failing the run
+    assert df.set_index('method').loc['saliency', 'skipped'].startswith('needs gradients')
+    assert {'planted_summary.csv', 'planted_ranks.csv', 'planted_bar.csv'} <= {p.name for p in out.iterdir()}
+    cells = sorted(p.name for p in (out / 'cells' / 'planted').iterdir())
+    assert len(cells) == 4 and all(c.startswith('tabular_forest__seed0__') for c in cells)
+    stamps = {p: p.stat().st_mtime_ns for p in (out / 'cells' / 'planted').iterdir()}
+    assert main(argv) == 0
+    assert {p: p.stat().st_mtime_ns for p in (out / 'cells' / 'planted').iterdir()} == stamps
+    pd.testing.assert_frame_equal(pd.read_csv(out / 'planted.csv', index_col=0), df)

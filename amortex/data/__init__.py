@@ -5,13 +5,14 @@
 # %% ../../nbs/02_data.ipynb #314e8cdf
 from __future__ import annotations
 from ..core import REGISTRY
-from . import io, core, synthetic, images, text, tabular
+from . import io, core, synthetic, images, text, tabular, planted
 from .io import *
 from .core import *
 from .synthetic import *
 from .images import *
 from .text import *
 from .tabular import *
+from .planted import *
 from .io import SOURCES
 
 # %% auto #0
@@ -29,6 +30,10 @@ DATA_FILES = {  # data set -> the files its loader reads (alternatives: a tuple 
     'hatexplain': [('hatexplain/hatexplain_mbib.csv.gz', 'hatexplain/092-HateXplain.csv'), 'hatexplain/post_id_divisions.json'],
     'adult': ['tabular/adult.csv'], 'admission': ['tabular/admission.csv'], 'wine_quality_red': ['tabular/winequality-red.csv'],
     'qsar_biodeg': ['tabular/qsar-biodeg.csv'], 'steel_plates_fault': ['tabular/steel-plates-fault.csv'],
+    # the planted tasks: generated in code on backgrounds of MNIST digits / IMDB reviews
+    'planted_tabular': 'generated in code',
+    'planted_image': [f'MNIST/raw/{f}.gz' for f in ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')],
+    'planted_text': ['aclImdb_v1.tar.gz'],
 }
 
 def _where(relpath:str) -> str|None:

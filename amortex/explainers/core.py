@@ -448,3 +448,99 @@ def load(cls:AmortizedExplainer, path:str|Path, features:Features|None=None, bla
 def __repr__(self:AmortizedExplainer):
     return (f"{type(self).__name__}({self.features}, n_classes={self.n_classes}, fitted={self.fitted}; "
             f"class behaviour: {self.class_behaviour})")
+
+# %% ../../nbs/07_explainers.core.ipynb #b2e4d5f6
+import os
+from typing import Iterator
+import numpy as np
+from tqdm.auto import tqdm
+
+def _batch_inputs(batch, i:int):
+    "The inputs of the `i`-th batch of a stream: a tensor / array, the first element of a tuple or list `(x, ...)`, or a dict's `'x'`."
+    if isinstance(batch, dict):
+        if 'x' not in batch: raise KeyError(f"batch {i} of the stream is a dict without an 'x' entry (keys: {sorted(map(str, batch))})")
+        return batch['x']
+    if isinstance(batch, (tuple, list)) and len(batch) and isinstance(batch[0], (torch.Tensor, np.ndarray)): return batch[0]
+    return batch
+
+def _stream_len(loader) -> int|None:
+    "Rows in the stream when its data set has a length (`len(loader.dataset)`), else None (a generator, an `IterableDataset`)."
+    ds = getattr(loader, 'dataset', None)
+    try: return len(ds) if ds is not None else None
+    except TypeError: return None  # an IterableDataset without __len__
+
+def _stream_target(target, start:int, n:int):
+    "The targets of rows `start … start+n` of the stream: None, one int for every row, or a slice of a 1-D array-like over the whole stream."
+    if target is None or isinstance(target, (int, np.integer)): return target
+    t = target[start:start + n]
+    t = torch.as_tensor(np.asarray(t))
+    if t.dim() != 1 or len(t) != n:
+        raise ValueError(f"target must be None, an int or a 1-D array over the whole stream; rows {start}…{start + n - 1} got {len(t) if t.dim() == 1 else list(t.shape)} entries")
+    return t
+
+@patch
+def explain_batches(self:Explainer, loader, # an iterable of batches, e.g. a `torch.utils.data.DataLoader`: tensors `[b, *input_shape]`, tuples `(x, ...)` or dicts with 'x'
+                    target=None, # None: the black box's prediction; an int for every row; or a 1-D array-like over the whole stream (a `numpy.memmap` works), read a batch at a time
+                    progress:bool=True, # a tqdm bar counting rows (its total is `len(loader.dataset)` when the data set has a length)
+                   ) -> Iterator[Explanation]:
+    "Explain a stream batch by batch, yielding one `Explanation` per batch and holding no more than the current batch."
+    bar = tqdm(total=_stream_len(loader), desc=f"{self.name} explain", unit='row', disable=not progress, leave=False)
+    start = 0
+    try:
+        for i, batch in enumerate(loader):
+            try: x = self.features.as_batch(_batch_inputs(batch, i), f'batch {i} of the stream (rows from {start})')
+            except (TypeError, ValueError) as e: raise type(e)(f"{e} — a stream yields tensors [b, {', '.join(map(str, self.features.input_shape))}], tuples (x, ...) or dicts with 'x'") from None
+            if len(x) == 0: continue
+            e = self.explain(x, _stream_target(target, start, len(x)))
+            start += len(x); bar.update(len(x))
+            yield e
+    finally: bar.close()
+
+def _npy_header(f, shape, dtype):
+    "Write a version 1.0 `.npy` header for `shape` at the file's position: numpy pads it so that the first axis can grow in place."
+    np.lib.format.write_array_header_1_0(f, {'descr': np.lib.format.dtype_to_descr(np.dtype(dtype)), 'fortran_order': False, 'shape': tuple(shape)})
+
+class _NpyAppender:
+    "A `.npy` file written row-block by row-block (no memory map: the written pages are not the process's), its header fixed on close."
+    def __init__(self, path:Path, dtype):
+        self.path, self.dtype, self.n, self.tail, self.f = path, np.dtype(dtype), 0, None, open(path, 'wb')
+    def append(self, a:np.ndarray):
+        a = np.ascontiguousarray(a, dtype=self.dtype)
+        if self.tail is None: self.tail = a.shape[1:]; _npy_header(self.f, (0, *self.tail), self.dtype); self.start = self.f.tell()
+        elif a.shape[1:] != self.tail: raise ValueError(f"{self.path.name}: a batch of shape {list(a.shape)} after rows of shape {list(self.tail)}")
+        self.f.write(a.tobytes()); self.n += len(a)
+    def close(self):
+        if self.tail is not None:
+            self.f.seek(0); _npy_header(self.f, (self.n, *self.tail), self.dtype)
+            if self.f.tell() != self.start: raise RuntimeError(f"the .npy header of {self.path} changed length: the file is not valid")
+        self.f.close()
+
+@patch
+def explain_to_npy(self:Explainer, loader, # an iterable of batches, as in `explain_batches` (a `DataLoader` over a data set too large for memory)
+                   path:str|Path, # the `.npy` file of the scores `[n, d]` (`[n, d, C]` for native multi-class scores); the explained classes go to `<stem>.target.npy` beside it
+                   target=None, # as in `explain_batches`
+                   progress:bool=True, # a tqdm bar counting rows
+                   dtype=np.float32, # of the scores on disk (np.float16 halves the file)
+                   overwrite:bool=False, # replace existing files (else a `FileExistsError`)
+                  ) -> tuple[np.memmap, np.memmap]:
+    "Explain a stream into `.npy` files on disk with bounded memory; returns `(scores, target)` memory-mapped read-only."
+    path = Path(path)
+    if path.suffix != '.npy': raise ValueError(f"path must name a .npy file, got {str(path)!r}")
+    tpath = path.with_name(path.stem + '.target.npy')
+    for p in (path, tpath):
+        if p.exists() and not overwrite: raise FileExistsError(f"{p} exists: pass overwrite=True to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    parts = [p.with_name(p.name + '.part') for p in (path, tpath)]
+    ws = [_NpyAppender(parts[0], dtype), _NpyAppender(parts[1], np.int64)]
+    try:
+        for e in self.explain_batches(loader, target, progress):
+            ws[0].append(e.scores.detach().cpu().numpy()); ws[1].append(e.target.cpu().numpy())
+    except BaseException:
+        for w, p in zip(ws, parts): w.f.close(); p.unlink(missing_ok=True)
+        raise
+    for w in ws: w.close()
+    if ws[0].n == 0:
+        for p in parts: p.unlink(missing_ok=True)
+        raise ValueError("the stream yielded no rows: nothing was written")
+    for p, q in zip(parts, (path, tpath)): os.replace(p, q)
+    return np.load(path, mmap_mode='r'), np.load(tpath, mmap_mode='r')

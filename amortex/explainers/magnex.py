@@ -199,7 +199,10 @@ def fit(self:MAGNEx, blackbox, train, valid=None, **kw):
 # %% ../../nbs/07d_explainers.magnex.ipynb #e6b7a7ac
 @patch(cls_method=True)
 def benchmark_defaults(cls:MAGNEx, task) -> dict|None:
-    "`amortex bench` settings on the L2X synthetic sets: L2X's selector network per set, v = 0.99 (not the library's 0.9: see below), ε = 0.5, Adam 1e-3; L2X's budget."
-    if getattr(task, 'suite', None) != 'synthetic': return None
+    "`amortex bench` settings. The L2X synthetic sets: L2X's selector network per set, v = 0.99 (not the library's 0.9: see below), ε = 0.5, Adam 1e-3; L2X's budget. The planted and real suites: the library's defaults but v = 0.99. Other suites: none."
+    suite = getattr(task, 'suite', None)
+    if suite in ('planted', 'real'):
+        return {'init': dict(threshold=ours(0.99, "v: with the library's 0.9, 88% of the planted image patches in the top 4 (draw 0), with 0.99 all"))}
+    if suite != 'synthetic': return None
     act, fit = synthetic_budget(task, 'MAGNEx')
     return {'init': dict(threshold=ours(0.99, "v: the library's 0.9 leaves nonlinear additive at 4.57"), eps=paper(0.5, '§3.1'), selector=ours(dict(act=act), "L2X's networks")), 'fit': fit}
