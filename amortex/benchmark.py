@@ -20,11 +20,12 @@ from .reproduce.common import fit_explainer, show, settings_line, size_name, che
 
 # %% auto #0
 __all__ = ['BASELINES', 'SYNTHETIC_K', 'SYNTHETIC_FORMULA', 'SYNTHETIC_SIZES', 'METRIC_FAMILIES', 'COSTS', 'UNRANKED',
-           'PLANTED_TASKS', 'PLANTED_SIZES', 'BY_MAGNITUDE', 'PLANTED_BAR', 'REAL_TASKS', 'REAL_SIZES', 'BenchTask',
-           'amortized_methods', 'AbsScores', 'synthetic_methods', 'synthetic_one', 'run_synthetic', 'clock_table',
-           'SuiteTask', 'task_data', 'task_blackbox', 'Unkept', 'default_settings', 'bench_cell', 'run_grid',
-           'add_break_even', 'higher_is_better', 'summary_table', 'rank_table', 'planted_quality_bar',
-           'summary_markdown', 'pareto_plot', 'suite_methods', 'run_suite', 'run_planted', 'run_real']
+           'PLANTED_TASKS', 'PLANTED_SIZES', 'BY_MAGNITUDE', 'PLANTED_BAR', 'REAL_TASKS', 'REAL_SIZES',
+           'SYNTHETIC_TASKS', 'SYNTHETIC_SUITE_SIZES', 'BenchTask', 'amortized_methods', 'Unkept', 'AbsScores',
+           'synthetic_methods', 'synthetic_one', 'synthetic_tables', 'clock_table', 'SuiteTask', 'task_data',
+           'task_blackbox', 'default_settings', 'bench_cell', 'run_grid', 'add_break_even', 'higher_is_better',
+           'summary_table', 'rank_table', 'planted_quality_bar', 'summary_markdown', 'pareto_plot', 'suite_methods',
+           'run_suite', 'run_planted', 'run_real', 'run_synthetic']
 
 # %% ../nbs/12_benchmark.ipynb #49df06a2
 @dataclass
@@ -49,16 +50,20 @@ def amortized_methods(task:BenchTask) -> dict[str, dict]:
     return out
 
 # %% ../nbs/12_benchmark.ipynb #e97578cc
-class AbsScores(Explainer):
-    "An explainer whose scores are another explainer's, ranked by magnitude (|score|)."
-    def __init__(self, explainer:Explainer):
-        self.explainer, self.name, self.features = explainer, getattr(explainer, 'name', 'explainer'), explainer.features
+class Unkept(Explainer):
+    "Another explainer's scores as a ranking only: its own kept set (MAGNEx's) dropped, so every method is scored at the same k; with `absolute`, ranked by |score|."
+    def __init__(self, explainer:Explainer, absolute:bool=False):
+        self.explainer, self.absolute, self.name, self.features = explainer, absolute, getattr(explainer, 'name', 'explainer'), explainer.features
         self.blackbox, self.class_behaviour = explainer.blackbox, explainer.class_behaviour
     def explain(self, x, target=None) -> Explanation:
         e = self.explainer.explain(x, target)
-        return Explanation(e.scores.abs(), e.target, e.features, e.pred, e.x, {**e.meta, 'abs': True})
+        return Explanation(e.scores.abs() if self.absolute else e.scores, e.target, e.features, e.pred, e.x, {**e.meta, 'abs': self.absolute})
     @property
     def fit_s(self): return getattr(self.explainer, 'fit_s', None)
+
+def AbsScores(explainer:Explainer) -> Unkept:
+    "`explainer`'s scores ranked by magnitude (|score|), its kept set dropped."
+    return Unkept(explainer, absolute=True)
 
 # %% ../nbs/12_benchmark.ipynb #190e5885
 SYNTHETIC_K = {'xor': 2, 'orange_skin': 4, 'nonlinear_additive': 4, 'switch': 5}
@@ -119,12 +124,11 @@ def synthetic_one(dataset:str, # one of `SYNTHETIC`
     return df
 
 # %% ../nbs/12_benchmark.ipynb #2c82b2af
-@register('runner', 'bench/synthetic')
-def run_synthetic(datasets=None, # subset of `SYNTHETIC` (default: all four)
-                  methods=None, # subset of the registered explainers with benchmark defaults and `BASELINES` (default: all)
-                  quick:bool=False, seed:int=0, device=None, progress:bool=True,
-                  n_train:int|None=None, n_test:int|None=None, show:bool=True) -> dict[str, pd.DataFrame]:
-    "The main job: the L2X synthetic benchmark, one table per data set (printed and returned)."
+def synthetic_tables(datasets=None, # subset of `SYNTHETIC` (default: all four)
+                     methods=None, # subset of the registered explainers with benchmark defaults and `BASELINES` (default: all)
+                     quick:bool=False, seed:int=0, device=None, progress:bool=True,
+                     n_train:int|None=None, n_test:int|None=None, show:bool=True) -> dict[str, pd.DataFrame]:
+    "L2X's synthetic experiment as the paper reports it, one table per data set (printed and returned): median rank, post-hoc accuracy and times; what `amortex reproduce l2x` prints."
     datasets = list(datasets or SYNTHETIC)
     check_names('synthetic data sets', datasets, list(SYNTHETIC_K))
     if methods is not None: check_names('methods', methods, synthetic_methods('xor', quick))
@@ -137,7 +141,6 @@ def run_synthetic(datasets=None, # subset of `SYNTHETIC` (default: all four)
         if show: _show_synthetic(df)
     return out
 
-run_synthetic.choices = {'datasets': lambda: list(SYNTHETIC_K), 'methods': lambda: synthetic_methods('xor', True)}
 
 # %% ../nbs/12_benchmark.ipynb #5c4d5500
 def _show_synthetic(df):
@@ -169,18 +172,20 @@ class SuiteTask:
     k: int # explanation size the top-k metrics use (planted: the number of planted features)
     options: dict = field(default_factory=dict) # loader options (beside n and draw)
     drawn: bool = True # True: each seed draws the task anew (`load(..., n=, draw=seed)`) and its own black box; False: a fixed data set, each seed a random subset
+    draw_key: str = 'draw' # the keyword by which the loader and `get_blackbox` take a drawn task's seed ('draw': planted; 'seed': the synthetic generators)
 
 def task_data(task:SuiteTask, split:str, n:int, seed:int):
     "`n` samples of a task's split for one seed: a new draw (planted), or a seeded subset (real data; 'valid' is held out of 'train' when the data set has no such split)."
-    if task.drawn: return load(task.dataset, split, n=n, draw=seed + (1000 if split == 'train' else 0), **task.options)  # explainers train on another draw than the black box
+    if task.drawn: return load(task.dataset, split, n=n, **{task.draw_key: seed + (1000 if split == 'train' else 0)}, **task.options)  # explainers train on another draw than the black box
     if split == 'valid' and VALID_SPLIT.get(task.dataset) is None: return subset(holdout(load(task.dataset, 'train', **task.options), 0.1, 0)[1], n, seed)
     ds = load(task.dataset, VALID_SPLIT.get(task.dataset, 'valid') if split == 'valid' else split, **task.options)
     if split == 'train' and VALID_SPLIT.get(task.dataset) is None: ds = holdout(ds, 0.1, 0)[0]
     return subset(ds, n, seed)
 
-def task_blackbox(task:SuiteTask, seed:int, device=None, progress:bool=False):
-    "The zoo's black box for the task: trained on the seed's draw (planted), or the zoo's one model (real data)."
-    kw = dict(draw=seed) if task.drawn else {}
+def task_blackbox(task:SuiteTask, seed:int, device=None, progress:bool=False, size:dict|None=None):
+    "The zoo's black box for the task: trained on the seed's draw (planted, synthetic), or the zoo's one model (real data). A size with `bb_n` (synthetic) sets its training samples and `bb_epochs` its epochs."
+    kw = {task.draw_key: seed} if task.drawn else {}
+    if size and size.get('bb_n'): kw.update(n=size['bb_n'], recipe={'epochs': size['bb_epochs']} if size.get('bb_epochs') else None)
     return get_blackbox(task.blackbox, task.dataset, device=device, progress=progress, verbose=False, **kw, **task.options)
 
 PLANTED_TASKS = {
@@ -197,17 +202,6 @@ PLANTED_SIZES = {
 }
 
 # %% ../nbs/12_benchmark.ipynb #e512c1d3
-class Unkept(Explainer):
-    "An explainer's scores as a ranking only: its own kept set (MAGNEx) dropped, optionally ranked by |score| (the baselines), so that every method is scored at the same k."
-    def __init__(self, explainer:Explainer, absolute:bool=False):
-        self.explainer, self.absolute, self.name, self.features = explainer, absolute, getattr(explainer, 'name', 'explainer'), explainer.features
-        self.blackbox, self.class_behaviour = explainer.blackbox, explainer.class_behaviour
-    def explain(self, x, target=None) -> Explanation:
-        e = self.explainer.explain(x, target)
-        return Explanation(e.scores.abs() if self.absolute else e.scores, e.target, e.features, e.pred, e.x, {**e.meta, 'abs': self.absolute})
-    @property
-    def fit_s(self): return getattr(self.explainer, 'fit_s', None)
-
 BY_MAGNITUDE = ('aim',)  # amortized explainers whose scores are signed weights (AIM's W_x), ranked by |score| like the baselines' attributions
 
 def default_settings(name:str, task:BenchTask) -> dict:
@@ -232,7 +226,7 @@ def _at_k(name:str) -> Metric:
 def bench_cell(suite:str, task_name:str, task:SuiteTask, method:str, seed:int, size:dict, device=None, progress:bool=False) -> dict:
     "One row of a suite's table: `method` fitted (amortized) or built (baseline) on `task` drawn with `seed`, scored by every metric family."
     dev = get_device(device)
-    bb = task_blackbox(task, seed, dev, progress)
+    bb = task_blackbox(task, seed, dev, progress, size)
     test = task_data(task, 'test', size['n_test'], seed)
     row = dict(suite=suite, task=task_name, modality=task.modality, blackbox=task.blackbox, seed=seed, method=method, k=task.k,
                blackbox_test_acc=bb.meta.get('test_acc'))
@@ -263,9 +257,19 @@ def bench_cell(suite:str, task_name:str, task:SuiteTask, method:str, seed:int, s
 # %% ../nbs/12_benchmark.ipynb #772faac6
 def _cell_path(cells:Path, suite, task, seed, method) -> Path: return Path(cells) / suite / f"{task}__seed{seed}__{method}.json"
 
+def _check_cell_size(cells:Path, suite:str, size:dict):
+    "Cells are only read back under the sizes they were computed with: `cells/<suite>/size.json` records them, and other sizes are an error."
+    p = Path(cells) / suite / 'size.json'
+    if p.exists():
+        kept = json.loads(p.read_text())
+        if kept != json.loads(json.dumps(size)):
+            raise ValueError(f"the cells under {p.parent} were computed with other sizes ({kept}); this run has {size}. Use another --out / cells= directory.")
+    else: p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps(size, sort_keys=True))
+
 def run_grid(suite:str, tasks:dict[str, SuiteTask], methods:list[str], seeds:list[int], size:dict, cells:str|Path|None=None,
              device=None, progress:bool=True) -> pd.DataFrame:
     "Every (task, seed, method) cell of a suite; with `cells`, each finished cell is written there as JSON and read back instead of recomputed (resumable)."
+    if cells is not None: _check_cell_size(cells, suite, size)
     grid = [(t, s, m) for s in seeds for t in tasks for m in methods]
     rows = []
     for t, s, m in tqdm(grid, desc=f"bench {suite}", disable=not progress):
@@ -338,7 +342,7 @@ def planted_quality_bar(df:pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).set_index(['task', 'method'])
 
 # %% ../nbs/12_benchmark.ipynb #7a782911
-def summary_markdown(summary:pd.DataFrame, cols=('true_feature_recall', 'median_rank', 'posthoc_accuracy', 'deletion_auc', 'max_sensitivity_median', 'explain_s_per_sample')) -> str:
+def summary_markdown(summary:pd.DataFrame, cols=('true_feature_recall', 'median_rank', 'posthoc_accuracy', 'deletion_auc', 'max_sensitivity_median', 'fit_s', 'explain_s_per_sample')) -> str:
     "The summary as a markdown table, `mean ± std` over seeds."
     cols = [c for c in cols if c in summary.columns]
     def cell(r, c):
@@ -422,3 +426,24 @@ def run_real(datasets=None, # subset of `REAL_TASKS` (default: all)
     return run_suite('real', REAL_TASKS, REAL_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
 
 run_real.choices = {'datasets': lambda: list(REAL_TASKS), 'methods': suite_methods}
+
+# %% ../nbs/12_benchmark.ipynb #eb4e7cfe
+SYNTHETIC_TASKS = {ds: SuiteTask(ds, 'l2x_synthetic_mlp', 'tabular', k, dict(formula=SYNTHETIC_FORMULA), draw_key='seed') for ds, k in SYNTHETIC_K.items()}
+SYNTHETIC_SUITE_SIZES = {
+    # bb_n / bb_epochs: the black box's training draw and epochs (None: the zoo's recipe); the rest as in PLANTED_SIZES
+    'quick': dict(n_train=10_000, n_valid=1_000, n_test=50, bb_n=20_000, bb_epochs=8, n_samples=200, n_sens=8, sens_draws=4, seeds=1),
+    'full': dict(n_train=1_000_000, n_valid=100_000, n_test=200, bb_n=100_000, bb_epochs=None, n_samples=1000, n_sens=20, sens_draws=10, seeds=3),
+}
+
+@register('runner', 'bench/synthetic')
+def run_synthetic(datasets=None, # subset of `SYNTHETIC_K` (default: all four)
+                  methods=None, # subset of `synthetic_methods()` (default: all)
+                  quick:bool=False, seed:int=0, seeds:int|None=None, # draws seed, seed+1, ... (default: 1 quick, 3 full)
+                  device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
+                  cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed
+                  show:bool=True) -> dict[str, pd.DataFrame]:
+    "The main job: L2X's synthetic sets (XOR, orange skin, nonlinear additive, switch) as a suite, every amortized explainer and baseline under every metric family; rows, mean ± std over seeds and the rank table."
+    methods = list(methods or synthetic_methods('xor', quick))
+    return run_suite('synthetic', SYNTHETIC_TASKS, SYNTHETIC_SUITE_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
+
+run_synthetic.choices = {'datasets': lambda: list(SYNTHETIC_K), 'methods': lambda: synthetic_methods('xor', True)}

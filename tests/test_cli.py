@@ -31,20 +31,23 @@ def test_console_script_is_installed():
 
 
 def test_bench_synthetic_tiny_run_writes_csv(tmp_path, capsys):
+    "The main job at a tiny size: the synthetic suite's rows, summary and rank table, printed and written."
     out = tmp_path / 'results'
     rc = main(['bench', 'synthetic', '--quick', '--datasets', 'xor', '--methods', 'l2x,occlusion,random',
                '--n-test', '40', '--out', str(out), '--no-progress'])
     assert rc == 0
     printed = capsys.readouterr().out
-    assert '== xor: k=2' in printed and 'median_rank_mean' in printed and 'lower is better: median_rank' in printed
-    # the training lines say what trains and come under the table's header
-    assert printed.index('== xor: k=2') < printed.index('l2x explainer on xor') < printed.index('median_rank_mean')
-    df = pd.read_csv(out / 'xor.csv', index_col=0)
-    assert list(df.index) == ['l2x', 'occlusion', 'random']
-    assert {'median_rank_mean', 'median_rank_median', 'posthoc_accuracy', 'fit_s', 'explain_s_per_sample'} <= set(df.columns)
-    assert (df['n'] == 40).all() and df['fit_s'].isna().tolist() == [False, True, True]
+    assert 'synthetic suite (quick): 1 tasks x 3 methods' in printed and 'average rank per metric family' in printed
+    assert '| xor | l2x |' in printed and 'median_rank' in printed
+    assert {'synthetic.csv', 'synthetic_summary.csv', 'synthetic_ranks.csv', 'cells'} <= {p.name for p in out.iterdir()}
+    df = pd.read_csv(out / 'synthetic.csv', index_col=0).set_index('method')
+    assert list(df.index) == ['l2x', 'occlusion', 'random'] and (df.task == 'xor').all()
+    assert {'median_rank', 'true_feature_recall', 'posthoc_accuracy', 'insertion_auc', 'max_sensitivity', 'fit_s', 'explain_s_per_sample'} <= set(df.columns)
+    assert df['fit_s'].tolist()[0] > 0 and df['fit_s'].tolist()[1:] == [0, 0]
     # the random floor is the expected rank of a random pair (5.5); L2X must beat it clearly
-    assert df.loc['l2x', 'median_rank_mean'] < df.loc['random', 'median_rank_mean'] - 1
+    assert df.loc['l2x', 'median_rank'] < df.loc['random', 'median_rank'] - 1
+    ranks = pd.read_csv(out / 'synthetic_ranks.csv', index_col=0)
+    assert ranks.loc['l2x', 'ground truth'] < ranks.loc['random', 'ground truth']
 
 
 def test_bench_rejects_unknown_dataset(capsys):
@@ -109,7 +112,7 @@ def test_bench_planted_tiny_run_resumes_from_out(tmp_path, capsys):
     # saliency needs gradients: on the random forest its row says so instead of failing the run
     assert df.set_index('method').loc['saliency', 'skipped'].startswith('needs gradients')
     assert {'planted_summary.csv', 'planted_ranks.csv', 'planted_bar.csv'} <= {p.name for p in out.iterdir()}
-    cells = sorted(p.name for p in (out / 'cells' / 'planted').iterdir())
+    cells = sorted(p.name for p in (out / 'cells' / 'planted').glob('*__seed*.json'))
     assert len(cells) == 4 and all(c.startswith('tabular_forest__seed0__') for c in cells)
     stamps = {p: p.stat().st_mtime_ns for p in (out / 'cells' / 'planted').iterdir()}
     assert main(argv) == 0

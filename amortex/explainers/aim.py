@@ -39,12 +39,12 @@ class TokenMLP(nn.Module):
         for h in hidden: layers += [nn.Linear(n, h), nn.ReLU()] + ([nn.Dropout(dropout)] if dropout else []); n = h
         self.net, self.out_dim = nn.Sequential(*layers, nn.Linear(n, out_dim), *([nn.ReLU()] if out_relu else [])), out_dim
     def forward(self, ids):
-        L, Lm = ids.shape[1], _used_length(ids, self.emb.padding_idx)
-        out = self.net(self.emb(ids[:, :Lm]))
-        if Lm == L: return out  # [B, L, out_dim]
-        # positions where every row is PAD all get the PAD row's output: computed once
-        pad = self.net(self.emb.weight[self.emb.padding_idx])
-        return torch.cat([out, pad.expand(ids.shape[0], L - Lm, -1)], 1)
+        real = ids != self.emb.padding_idx
+        if bool(real.all()): return self.net(self.emb(ids))  # [B, L, out_dim]
+        # the network runs on the real tokens only; every PAD position gets the PAD row's output, computed once
+        # (pre- or post-padded alike: 400-token IMDB rows are mostly PAD; with dropout the PAD positions share one draw)
+        pad = self.net(self.emb(ids.new_full((1,), self.emb.padding_idx)))[0]  # through the embedding: its PAD row gets no gradient
+        return pad.expand(*ids.shape, self.out_dim).masked_scatter(real.unsqueeze(-1), self.net(self.emb(ids[real])))
 
 # %% ../../nbs/07c_explainers.aim.ipynb #158aaf94
 class BiLSTMSelector(nn.Module):

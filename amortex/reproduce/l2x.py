@@ -10,7 +10,7 @@ from ..data import load
 from ..zoo import get_blackbox
 from ..baselines import baseline
 from ..metrics import evaluate
-from ..benchmark import run_synthetic, clock_table, BASELINES
+from ..benchmark import synthetic_tables, clock_table, BASELINES
 from .common import (check_names, size_name, subset, holdout, settings_for, fit_explainer, show, print_settings, timed, over_seeds)
 
 # %% auto #0
@@ -74,7 +74,7 @@ def reproduce_l2x(parts=None, # any of 'synthetic', 'imdb', 'mnist' (default: al
     if not (isinstance(seeds, int) and seeds >= 1): raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
     tables, objects = {}, {}
     if 'synthetic' in parts:
-        syn = run_synthetic(methods=['l2x', *BASELINES], quick=quick, seed=seed, device=device, progress=progress, show=show_tables)
+        syn = synthetic_tables(methods=['l2x', *BASELINES], quick=quick, seed=seed, device=device, progress=progress, show=show_tables)
         tables.update({f'synthetic_{k}': v for k, v in syn.items()})
         tables['synthetic_clock'] = clock = clock_table(syn)
         if show_tables: show("== clock time to explain 10,000 samples (s; L2X includes its training) = fit_s + 10,000 x measured explain_s_per_sample",
