@@ -20,7 +20,7 @@ from .reproduce.common import fit_explainer, show, settings_line, size_name, che
 
 # %% auto #0
 __all__ = ['BASELINES', 'SYNTHETIC_K', 'SYNTHETIC_FORMULA', 'SYNTHETIC_SIZES', 'METRIC_FAMILIES', 'COSTS', 'UNRANKED',
-           'PLANTED_TASKS', 'PLANTED_SIZES', 'BY_MAGNITUDE', 'PLANTED_BAR', 'REAL_TASKS', 'REAL_SIZES',
+           'TRUE_FEATURES', 'PLANTED_TASKS', 'PLANTED_SIZES', 'BY_MAGNITUDE', 'PLANTED_BAR', 'REAL_TASKS', 'REAL_SIZES',
            'SYNTHETIC_TASKS', 'SYNTHETIC_SUITE_SIZES', 'BenchTask', 'amortized_methods', 'Unkept', 'AbsScores',
            'synthetic_methods', 'synthetic_one', 'synthetic_tables', 'clock_table', 'SuiteTask', 'task_data',
            'task_blackbox', 'default_settings', 'bench_cell', 'run_grid', 'add_break_even', 'higher_is_better',
@@ -162,6 +162,7 @@ METRIC_FAMILIES = {  # family -> the benchmark's columns (each a registered metr
 }
 COSTS = METRIC_FAMILIES['cost']  # lower is better
 UNRANKED = ('break_even_vs_lime',)  # reported, not ranked: it exists for amortized explainers only
+TRUE_FEATURES = 'true_features'  # a reference row where the truth is known: the true features themselves as the explanation (not a method: not ranked)
 
 @dataclass
 class SuiteTask:
@@ -218,6 +219,15 @@ def _baseline_row_error(name, bb):
     if getattr(klass, 'needs_grad', False) and not bb.differentiable: return 'needs gradients; the black box is not differentiable'
     return None
 
+def _true_features_row(bb, test, k:int) -> dict:
+    "The quality columns of the true features taken as the explanation (scores: 1 on the true features, 0 elsewhere): the ceiling of the ground-truth family, and what fidelity the truth itself reaches."
+    if getattr(test, 'relevant', None) is None: raise ValueError(f"{TRUE_FEATURES!r} needs a task whose relevant features are known")
+    e = Explanation(test.relevant.float(), bb(test.x).argmax(-1), test.features, x=test.x)
+    quality = [m for f in ('ground truth', 'fidelity') for m in METRIC_FAMILIES[f]]
+    r = evaluate({TRUE_FEATURES: e}, bb, test, metrics=[_at_k(m) for m in quality], k=k, progress=False).loc[TRUE_FEATURES]
+    return {**{m: float(r[m] if m in r else r[f'{m}_mean']) for m in quality}, 'fit_s': float('nan'), 'explain_s_per_sample': float('nan'),
+            'max_sensitivity': float('nan'), 'max_sensitivity_median': float('nan'), 'note': 'the true features as the explanation: a reference, not ranked'}
+
 def _at_k(name:str) -> Metric:
     "The registered metric, scored at the task's k even where it could use an explainer's own kept set (sufficiency: equal sparsity for every method)."
     m = REGISTRY['metric'][name]
@@ -231,6 +241,7 @@ def bench_cell(suite:str, task_name:str, task:SuiteTask, method:str, seed:int, s
     row = dict(suite=suite, task=task_name, modality=task.modality, blackbox=task.blackbox, seed=seed, method=method, k=task.k,
                blackbox_test_acc=bb.meta.get('test_acc'))
     bt = BenchTask(task_name, suite, test.features, bb.n_classes, task.k, size['name'], size['n_train'])
+    if method == TRUE_FEATURES: return {**row, **_true_features_row(bb, test, task.k), 'kind': 'reference'}
     if method in REGISTRY['explainer']:
         train, valid = task_data(task, 'train', size['n_train'], seed), task_data(task, 'valid', size['n_valid'], seed)
         settings = default_settings(method, bt); row.update(kind='amortized', settings=settings_line(settings))
@@ -284,8 +295,9 @@ def run_grid(suite:str, tasks:dict[str, SuiteTask], methods:list[str], seeds:lis
 
 # %% ../nbs/12_benchmark.ipynb #26bc4616
 def _ran(df:pd.DataFrame) -> pd.DataFrame:
-    "The rows of methods that ran (not skipped)."
-    return df[df['skipped'].isna()] if 'skipped' in df else df
+    "The rows of methods that ran (not skipped), without the reference row of the true features."
+    df = df[df['skipped'].isna()] if 'skipped' in df else df
+    return df[df.kind != 'reference'] if 'kind' in df else df
 
 def add_break_even(df:pd.DataFrame, reference:str='lime') -> pd.DataFrame:
     "Column `break_even_vs_lime`: explanations after which an amortized explainer's training has paid for itself against `reference` on the same task and seed, fit_s / (t_ref − t_method); inf when it never does, NaN for baselines."
@@ -310,8 +322,8 @@ def summary_table(df:pd.DataFrame, cols=None) -> pd.DataFrame:
     return g[cols].mean().join(g[cols].std().add_suffix('_std')).assign(seeds=g.size())
 
 def rank_table(df:pd.DataFrame) -> pd.DataFrame:
-    "Each method's average rank per metric family (1 = best): methods ranked per task, seed and metric (ties share their mean rank, a missing value ranks last), averaged within the family, then over tasks and seeds; `mean` averages the quality families (not the cost)."
-    fams = {}
+    "Each method's average rank per metric family (1 = best; skipped rows and the reference row left out): methods ranked per task, seed and metric (ties share their mean rank, a missing value ranks last), averaged within the family, then over tasks and seeds; `mean` averages the quality families (not the cost)."
+    fams, df = {}, _ran(df)
     for fam, cols in METRIC_FAMILIES.items():
         cols = [c for c in cols if c in df.columns and df[c].notna().any() and c not in UNRANKED]
         if not cols: continue
@@ -337,8 +349,10 @@ def planted_quality_bar(df:pd.DataFrame) -> pd.DataFrame:
         ranks = mean_acc.rank(ascending=False, method='average')
         base = ranks[[m for m in ranks.index if (t[t.method == m].kind == 'baseline').all()]]
         rec = g['true_feature_recall'].mean()
+        ref = df[(df.task == task) & (df.kind == 'reference')]['posthoc_accuracy'].mean() if 'kind' in df else float('nan')
         out.append(dict(task=task, modality=g.modality.iloc[0], method=method, recall=rec, recall_ok=rec >= PLANTED_BAR['recall'],
-                        posthoc_accuracy=mean_acc[method], rank=ranks[method], median_baseline_rank=base.median(), rank_ok=ranks[method] <= base.median()))
+                        posthoc_accuracy=mean_acc[method], rank=ranks[method], median_baseline_rank=base.median(), rank_ok=ranks[method] <= base.median(),
+                        true_features_posthoc_accuracy=ref))
     return pd.DataFrame(out).set_index(['task', 'method'])
 
 # %% ../nbs/12_benchmark.ipynb #7a782911
@@ -361,17 +375,19 @@ def pareto_plot(df:pd.DataFrame, quality:str='posthoc_accuracy', ax=None):
     return plot_quality_time(t, quality, higher_is_better=higher_is_better(quality), ax=ax)
 
 # %% ../nbs/12_benchmark.ipynb #f5803f87
-def suite_methods() -> list[str]:
-    "Every method a suite runs: the registered amortized explainers, then `BASELINES`."
-    return sorted(REGISTRY['explainer']) + list(BASELINES)
+def suite_methods(truth:bool=False) -> list[str]:
+    "Every method a suite runs: the registered amortized explainers, then `BASELINES`; with `truth` (suites whose relevant features are known) the reference row `TRUE_FEATURES` last."
+    return sorted(REGISTRY['explainer']) + list(BASELINES) + ([TRUE_FEATURES] if truth else [])
 
 def run_suite(suite:str, # the suite's name (rows, cells and printed titles)
               all_tasks:dict[str, SuiteTask], sizes:dict, # the suite's tasks, and its sizes {'quick': {...}, 'full': {...}}
               datasets=None, methods=None, quick:bool=False, seed:int=0, seeds:int|None=None, device=None, progress:bool=True,
-              n_train:int|None=None, n_test:int|None=None, cells:str|Path|None=None, show:bool=True) -> dict[str, pd.DataFrame]:
+              n_train:int|None=None, n_test:int|None=None, cells:str|Path|None=None, show:bool=True,
+              truth:bool=False, # the tasks' relevant features are known: `TRUE_FEATURES` is a valid (and default) row
+             ) -> dict[str, pd.DataFrame]:
     "Run a suite's grid (tasks × seeds × methods) and summarize it: `{suite: rows, suite_summary: mean ± std, suite_ranks: average rank per family}`."
     tasks = list(datasets or all_tasks); check_names(f'{suite} tasks', tasks, list(all_tasks))
-    methods = list(methods or suite_methods()); check_names('methods', methods, suite_methods())
+    methods = list(methods or suite_methods(truth)); check_names('methods', methods, suite_methods(truth))
     if 'lime' not in methods: warnings.warn("without 'lime' the break-even count against LIME is not computed")
     size = dict(sizes[size_name(quick)], name=size_name(quick))
     if n_train: size['n_train'], size['n_valid'] = n_train, max(n_train // 5, 50)
@@ -379,7 +395,7 @@ def run_suite(suite:str, # the suite's name (rows, cells and printed titles)
     size['n_sens'] = min(size['n_sens'], size['n_test'])
     seeds = list(range(seed, seed + (seeds or size['seeds'])))
     df = add_break_even(run_grid(suite, {t: all_tasks[t] for t in tasks}, methods, seeds, size, cells, device, progress))
-    out = {suite: df, f'{suite}_summary': summary_table(df), f'{suite}_ranks': rank_table(_ran(df))}
+    out = {suite: df, f'{suite}_summary': summary_table(df), f'{suite}_ranks': rank_table(df)}
     if show:
         print(f"{suite} suite ({size['name']}): {len(tasks)} tasks x {len(methods)} methods x seeds {seeds}; explainers trained on up to "
               f"{size['n_train']:,} samples; {size['n_test']} explained per task (max-sensitivity: {size['n_sens']}, {size['sens_draws']} draws)")
@@ -388,19 +404,19 @@ def run_suite(suite:str, # the suite's name (rows, cells and printed titles)
 
 @register('runner', 'bench/planted')
 def run_planted(datasets=None, # subset of `PLANTED_TASKS` (default: all four)
-                methods=None, # subset of `suite_methods()` (default: all)
+                methods=None, # subset of `suite_methods(True)` (default: all, and the reference row of the planted features)
                 quick:bool=False, seed:int=0, seeds:int|None=None, # draws seed, seed+1, ... (default: 1 quick, 3 full)
                 device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
                 cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed
                 show:bool=True) -> dict[str, pd.DataFrame]:
     "The planted suite: every amortized explainer (registered defaults) and baseline on tabular (MLP and random forest), image and text tasks with planted relevant features; with the quality bar."
-    out = run_suite('planted', PLANTED_TASKS, PLANTED_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
+    out = run_suite('planted', PLANTED_TASKS, PLANTED_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, truth=True)
     df = out['planted']
     out['planted_bar'] = planted_quality_bar(df) if (df.kind == 'amortized').any() and (df.kind == 'baseline').any() else pd.DataFrame()
     if show and len(out['planted_bar']): print('\nquality bar:'); print(out['planted_bar'].to_string())
     return out
 
-run_planted.choices = {'datasets': lambda: list(PLANTED_TASKS), 'methods': suite_methods}
+run_planted.choices = {'datasets': lambda: list(PLANTED_TASKS), 'methods': lambda: suite_methods(True)}
 
 # %% ../nbs/12_benchmark.ipynb #0d79dd16
 REAL_TASKS = {  # the zoo's black boxes on real data: no ground truth, so no ground-truth family
@@ -437,13 +453,13 @@ SYNTHETIC_SUITE_SIZES = {
 
 @register('runner', 'bench/synthetic')
 def run_synthetic(datasets=None, # subset of `SYNTHETIC_K` (default: all four)
-                  methods=None, # subset of `synthetic_methods()` (default: all)
+                  methods=None, # subset of `synthetic_methods()` and `TRUE_FEATURES` (default: all)
                   quick:bool=False, seed:int=0, seeds:int|None=None, # draws seed, seed+1, ... (default: 1 quick, 3 full)
                   device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
                   cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed
                   show:bool=True) -> dict[str, pd.DataFrame]:
     "The main job: L2X's synthetic sets (XOR, orange skin, nonlinear additive, switch) as a suite, every amortized explainer and baseline under every metric family; rows, mean ± std over seeds and the rank table."
-    methods = list(methods or synthetic_methods('xor', quick))
-    return run_suite('synthetic', SYNTHETIC_TASKS, SYNTHETIC_SUITE_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
+    methods = list(methods or synthetic_methods('xor', quick) + [TRUE_FEATURES])
+    return run_suite('synthetic', SYNTHETIC_TASKS, SYNTHETIC_SUITE_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, truth=True)
 
-run_synthetic.choices = {'datasets': lambda: list(SYNTHETIC_K), 'methods': lambda: synthetic_methods('xor', True)}
+run_synthetic.choices = {'datasets': lambda: list(SYNTHETIC_K), 'methods': lambda: synthetic_methods('xor', True) + [TRUE_FEATURES]}

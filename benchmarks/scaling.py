@@ -1,10 +1,10 @@
 """How the amortized explainers' cost grows with the number of features d and with the size n of the data set, on synthetic tabular
 data made in code (x ~ N(0, 1)) and a small MLP black box (d -> 64 -> 64 -> 2, seeded random weights: speed does not depend on
 what it learned). L2X, MEED, AIM and MAGNEx with the library's defaults (k = 5, their default batch sizes), one epoch of training.
-L2X's default on a differentiable black box (the 'blackbox' objective) anneals its subset size from d/2 down to k with a relaxed
-top-k drawn in d/2 sequential softmaxes, so its training step costs O(d^2) time and memory: it is skipped where that would keep
-more than --max-gb for one backward pass (d >= 3,000 at the default batch of 128), and L2X with `anneal_steps=0` (k throughout, the
-same networks and explain()) is timed at every d beside it.
+L2X's default on a differentiable black box (the 'blackbox' objective) anneals its subset size from min(d/2, 64) down to k with a
+relaxed top-k drawn in that many sequential softmaxes over d (`amortex.explainers.l2x.ANNEAL_START_MAX`; before it was capped, from
+d/2, which cost O(d^2) time and memory and could not run at d >= 3,000); it is skipped where it would keep more than --max-gb for one
+backward pass, and L2X with `anneal_steps=0` (k throughout, the same networks and explain()) is timed at every d beside it.
 
     d sweep  d = 10 ... 10,000 (n = --n-d rows to fit on and to explain): fit time per sample, explain() time per sample
     n sweep  n = 10^3 ... 10^6 (d = --d-n): fit time per sample for one epoch over the n rows, explain() time per sample over all n
@@ -27,6 +27,7 @@ from amortex.core import TabularFeatures, seed_everything
 from amortex.blackbox import BlackBox
 from amortex.zoo import MLP
 from amortex.explainers import L2X, MEED, AIM, MAGNEx
+from amortex.explainers.l2x import ANNEAL_START_MAX
 
 HERE = Path(__file__).parent
 EXPLAINERS = ('L2X', 'L2X anneal_steps=0', 'MEED', 'AIM', 'MAGNEx')
@@ -38,9 +39,9 @@ def build(name, f, C, k):
 
 
 def l2x_anneal_gb(d, batch_size=128):
-    """Memory autograd keeps for L2X's default training step on a differentiable black box: `RelaxedTopK` draws max(k, d // 2) subsets in
-    sequence at the start of its annealing, each saving about three [batch, d] float tensors for the backward pass."""
-    return (d // 2) * 3 * batch_size * d * 4 / 2**30
+    """Memory autograd keeps for L2X's default training step on a differentiable black box: `RelaxedTopK` draws min(d // 2, ANNEAL_START_MAX)
+    subsets in sequence at the start of its annealing, each saving about three [batch, d] float tensors for the backward pass."""
+    return min(d // 2, ANNEAL_START_MAX) * 3 * batch_size * d * 4 / 2**30
 
 
 def clock(fn):

@@ -85,7 +85,7 @@ def check_idexpo(ns):
 
 
 def check_benchmark(ns):
-    # the recorded full run is read back whole: 4 tasks x 12 methods x 3 seeds
+    # the recorded full run is read back whole: 4 tasks x (12 methods + the reference row) x 3 seeds
     rows = ns['rows']
     assert set(rows.task) == {'tabular_mlp', 'tabular_forest', 'image_cnn', 'text_cnn'} and sorted(rows.seed.unique()) == [0, 1, 2], rows.shape
     assert len(ns['bar']) == 16 and {'recall_ok', 'rank_ok'} <= set(ns['bar'].columns)
@@ -98,6 +98,10 @@ def check_benchmark(ns):
     assert d.loc[('tabular_forest', 'integrated_gradients'), 'skipped'].startswith('needs gradients')
     r = ns['real']
     assert r['median_rank'].isna().all() and r['posthoc_accuracy'].between(0, 1).all()
+    # the recorded synthetic suite: 4 sets x 3 seeds, with the reference row of the true features (recall 1 by construction)
+    syn = ns['syn']
+    assert set(syn.task) == {'xor', 'orange_skin', 'nonlinear_additive', 'switch'} and sorted(syn.seed.unique()) == [0, 1, 2]
+    assert (syn[syn.method == 'true_features'].true_feature_recall == 1).all() and 'true_features' not in ns['syn_ranks'].index
 
 
 CHECKS = {'l2x': check_l2x, 'idexpo': check_idexpo, 'aim': check_aim, 'meed': check_meed, 'magnex': check_magnex, 'tour': check_tour,

@@ -16,7 +16,8 @@ from .core import AmortizedExplainer, build_selector, build_approximator
 from ..train import keras_init, make_optimizer
 
 # %% auto #0
-__all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'SYNTHETIC_ACT', 'text_approximator', 'L2X', 'synthetic_budget']
+__all__ = ['IMAGE_SELECTOR', 'TEXT_SELECTOR', 'OBJECTIVES', 'ANNEAL_START_MAX', 'SYNTHETIC_ACT', 'text_approximator', 'L2X',
+           'synthetic_budget']
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #a35b4adb
 IMAGE_SELECTOR = dict(channels=(32, 64, 64))  # the default image selector (see Defaults)
@@ -106,12 +107,14 @@ def resolve_objective(self:L2X, blackbox) -> str:
         raise ValueError(f"objective='blackbox' needs a differentiable black box on non-token features ({why}); use objective='variational'")
     return o
 
+ANNEAL_START_MAX = 64  # the annealing starts at d // 2 features, at most this many: `RelaxedTopK` draws its subset one softmax over d per feature, so cost and autograd memory grow as start × d (d = 10,000 from d // 2 would keep ~70 GB for one backward pass); every task in this library has d // 2 <= 52
+
 @patch
 def subset_size(self:L2X) -> int:
-    "The subset size at the current training step: k, or with the 'blackbox' objective max(k, d // 2) shrinking linearly to k over `anneal_steps`."
+    "The subset size at the current training step: k, or with the 'blackbox' objective max(k, min(d // 2, `ANNEAL_START_MAX`)) shrinking linearly to k over `anneal_steps`."
     n = self.config['anneal_steps']
     if self.objective_ != 'blackbox' or not n or self._steps >= n: return self.k
-    k0 = max(self.k, self.features.d // 2)
+    k0 = max(self.k, min(self.features.d // 2, ANNEAL_START_MAX))
     return int(round(k0 + (self.k - k0) * self._steps / n))
 
 # %% ../../nbs/07a_explainers.l2x.ipynb #da3c3047
