@@ -141,7 +141,6 @@ def synthetic_tables(datasets=None, # subset of `SYNTHETIC` (default: all four)
         if show: _show_synthetic(df)
     return out
 
-
 # %% ../nbs/12_benchmark.ipynb #5c4d5500
 def _show_synthetic(df):
     show(f"-- {df.attrs['dataset']}: results on the test samples (black box test accuracy {df.attrs['blackbox_test_acc']:.3f})", df,
@@ -445,10 +444,9 @@ run_real.choices = {'datasets': lambda: list(REAL_TASKS), 'methods': suite_metho
 
 # %% ../nbs/12_benchmark.ipynb #eb4e7cfe
 SYNTHETIC_TASKS = {ds: SuiteTask(ds, 'l2x_synthetic_mlp', 'tabular', k, dict(formula=SYNTHETIC_FORMULA), draw_key='seed') for ds, k in SYNTHETIC_K.items()}
-SYNTHETIC_SUITE_SIZES = {
-    # bb_n / bb_epochs: the black box's training draw and epochs (None: the zoo's recipe); the rest as in PLANTED_SIZES
-    'quick': dict(n_train=10_000, n_valid=1_000, n_test=50, bb_n=20_000, bb_epochs=8, n_samples=200, n_sens=8, sens_draws=4, seeds=1),
-    'full': dict(n_train=1_000_000, n_valid=100_000, n_test=200, bb_n=100_000, bb_epochs=None, n_samples=1000, n_sens=20, sens_draws=10, seeds=3),
+SYNTHETIC_SUITE_SIZES = {  # `SYNTHETIC_SIZES` (L2X's training data and black boxes), with fewer test samples since every baseline explains each, max-sensitivity's subset and the seeds
+    'quick': dict(SYNTHETIC_SIZES['quick'], n_test=50, n_sens=8, sens_draws=4, seeds=1),
+    'full': dict(SYNTHETIC_SIZES['full'], n_test=200, n_sens=20, sens_draws=10, seeds=3),
 }
 
 @register('runner', 'bench/synthetic')
