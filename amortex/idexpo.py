@@ -14,8 +14,9 @@ from .core import Features, Explanation, get_device
 from .metrics.fidelity import insertion_auc, deletion_auc, sensitivity_n
 
 # %% auto #0
-__all__ = ['SURROGATES', 'METHODS', 'lime_kernel', 'shapley_kernel', 'SurrogateExplainer', 'GradCAM', 'temperature', 'soft_masks',
-           'id_regularizers', 'expo_regularizer', 'AmortizedPhi', 'IDExpO', 'finetune', 'score_predictor']
+__all__ = ['SURROGATES', 'DELETION_FORMS', 'METHODS', 'lime_kernel', 'shapley_kernel', 'SurrogateExplainer', 'GradCAM',
+           'temperature', 'soft_masks', 'id_regularizers', 'expo_regularizer', 'AmortizedPhi', 'IDExpO', 'finetune',
+           'score_predictor']
 
 # %% ../nbs/10_idexpo.ipynb #88c7d389
 def lime_kernel(z:torch.Tensor, # `[..., D]` binary coalitions (1 = feature kept)
@@ -159,6 +160,8 @@ def soft_masks(phi:torch.Tensor, # explanations `[B, D]`
     return torch.sigmoid(temperature(phi)[:, None, None] * (phi[:, None, :] - t[:, :, None]))
 
 # %% ../nbs/10_idexpo.ipynb #99726745
+DELETION_FORMS = ('A', 'B', 'C')  # Ω_Del's forms in the paper's Appendix A (A: Eq. 10)
+
 def id_regularizers(predict, # inputs -> probabilities `[N, C]`
                     features:Features, # removal by `features.relaxed` (the features' background, `how`)
                     x:torch.Tensor, y:torch.Tensor, # inputs `[B, ...]` and the explained classes `[B]`
@@ -166,18 +169,23 @@ def id_regularizers(predict, # inputs -> probabilities `[N, C]`
                     fraction:float=0.5, # S = round(fraction·D) steps (the paper: 0.3 or 0.5)
                     p_x:torch.Tensor|None=None, # f(x)_y if already computed `[B]`
                     stride:int=1, # use s = stride, 2·stride, …, S (the paper increments s by more than one to save predictor calls)
+                    deletion:str='A', # Ω_Del's form (Appendix A): 'A' (Eq. 10, the paper's), 'B' (no f(x) term) or 'C' (−log(1 − f(β_soft)_y))
                    ) -> tuple[torch.Tensor, torch.Tensor]:
-    "(Ω_Ins, Ω_Del) per sample `[B]`: Eq. 9, and Eq. 10 in its Del-A form −(1/S)Σ log(f(x)_y / f(β_soft)_y)."
+    "(Ω_Ins, Ω_Del) per sample `[B]`: Eq. 9, and Eq. 10 in its Del-A form −(1/S)Σ log(f(x)_y / f(β_soft)_y) (or Appendix A's Del-B, Del-C)."
     if not 0 < fraction < 1: raise ValueError(f"fraction must lie in (0, 1), got {fraction}")
+    if deletion not in DELETION_FORMS: raise ValueError(f"deletion must be one of {DELETION_FORMS}, got {deletion!r}")
     if not (isinstance(stride, int) and stride >= 1): raise ValueError(f"stride must be an integer >= 1, got {stride!r}")
     B, D = phi.shape; S = min(max(1, round(fraction * D)), D - 1)
     r = soft_masks(phi, S)[:, stride - 1::stride]; S = r.shape[1]; r = r.reshape(B * S, D)
     xs, ys = x.repeat_interleave(S, 0), y.repeat_interleave(S)
-    lp = lambda inp: predict(inp).clamp_min(1e-12).log().gather(1, ys[:, None])[:, 0].view(B, S)
-    ins = -lp(features.relaxed(xs, r)).mean(1)
+    p = lambda inp: predict(inp).gather(1, ys[:, None])[:, 0].view(B, S)
+    ins = -p(features.relaxed(xs, r)).clamp_min(1e-12).log().mean(1)
+    p_del = p(features.relaxed(xs, 1 - r))
+    if deletion == 'C': return ins, -(1 - p_del).clamp_min(1e-12).log().mean(1)
+    dele = p_del.clamp_min(1e-12).log().mean(1)
+    if deletion == 'B': return ins, dele
     if p_x is None: p_x = predict(x).gather(1, y[:, None])[:, 0]
-    dele = (lp(features.relaxed(xs, 1 - r)) - p_x.clamp_min(1e-12).log()[:, None]).mean(1)
-    return ins, dele
+    return ins, dele - p_x.clamp_min(1e-12).log()
 
 def expo_regularizer(kind:str, # 'stability' (ExpO-S, Eq. A.5) or 'fidelity' (ExpO-F, Eq. A.4)
                      phi:torch.Tensor, z:torch.Tensor, K:torch.Tensor, f:torch.Tensor, # the surrogate's φ and its parts (z, K, f)
@@ -227,12 +235,16 @@ class IDExpO(nn.Module):
                  layer:str|None=None, # Grad-CAM's layer
                  n_samples:int=200, eps:float=0.01, # the surrogate's M and ε
                  momentum:float=0.9, weight_decay:float=5e-4, nesterov:bool=True, # the paper's SGD
+                 target:str='label', # the class the regularizers explain in training: 'label' (Eq. 11's y) or 'predicted' (argmax f(x), the class the test metrics explain)
+                 deletion:str='A', # Ω_Del's form: 'A' (Eq. 10, the paper's), 'B' or 'C' (Appendix A; see `id_regularizers`)
                  seed:int=0):
         super().__init__()
         if method not in METHODS: raise ValueError(f"method must be one of {METHODS}, got {method!r}")
         for n, v in dict(lam1=lam1, lam2=lam2, lam3=lam3, lam=lam, eta=eta).items():
             if not (isinstance(v, (int, float)) and v >= 0): raise ValueError(f"{n} must be a number >= 0, got {v!r}")
         if not 0 < fraction < 1: raise ValueError(f"fraction must lie in (0, 1), got {fraction}")
+        if target not in ('label', 'predicted'): raise ValueError(f"target must be 'label' or 'predicted', got {target!r}")
+        if deletion not in DELETION_FORMS: raise ValueError(f"deletion must be one of {DELETION_FORMS}, got {deletion!r}")
         self.model = _check_predictor(model); self.features = features
         if isinstance(explainer, str):
             if explainer == 'gradcam':
@@ -243,7 +255,7 @@ class IDExpO(nn.Module):
             raise ValueError(f"{method} regularizes LIME/KernelSHAP's perturbations (Appendix B.1); it needs a surrogate explainer, got {explainer!r}")
         self.explainer, self.method = explainer, method
         self.lam1, self.lam2, self.lam3, self.lam, self.fraction, self.eta, self.stride = lam1, lam2, lam3, lam, fraction, eta, stride
-        self.opt = dict(momentum=momentum, weight_decay=weight_decay, nesterov=nesterov); self.seed = seed
+        self.opt = dict(momentum=momentum, weight_decay=weight_decay, nesterov=nesterov); self.seed, self.target, self.deletion = seed, target, deletion
         self._gen, self._val_gen = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed + 1)
 
 # %% ../nbs/10_idexpo.ipynb #a8ae3320
@@ -261,21 +273,30 @@ def explain(self:IDExpO, x:torch.Tensor, y:torch.Tensor, parts:bool=False, creat
     if isinstance(e, GradCAM): return e(x, y, create_graph)[0]
     return e(x, y)
 
+def _predicted(model, x):
+    "argmax f(x), computed in eval mode (no batch-norm statistics updated by this extra pass)."
+    was = model.training; model.eval()
+    with torch.no_grad(): t = model(x).argmax(1)
+    model.train(was); return t
+
 @patch
 def loss(self:IDExpO, x:torch.Tensor, y:torch.Tensor) -> tuple[torch.Tensor, dict]:
-    "The method's training loss on a batch, and its parts for the log."
-    if self.method == 'idexpo' and isinstance(self.explainer, GradCAM): phi, logits = self.explainer(x, y, True)
-    else: logits = self.model(x)
+    "The method's training loss on a batch, and its parts for the log. The regularizers explain class t: the label y, or the predicted class (`target='predicted'`)."
+    if self.method == 'idexpo' and isinstance(self.explainer, GradCAM):
+        t = _predicted(self.model, x) if self.target == 'predicted' else y  # Grad-CAM needs its class before its own forward pass
+        phi, logits = self.explainer(x, t, True)
+    else:
+        logits = self.model(x); t = logits.detach().argmax(1) if self.target == 'predicted' else y
     ce = F.cross_entropy(logits, y); logs = {'ce': ce}
     if self.method == 'ce': return ce, logs
-    p_x = logits.softmax(1).gather(1, y[:, None])[:, 0]
+    p_x = logits.softmax(1).gather(1, t[:, None])[:, 0]
     if self.method == 'idexpo':
-        if not isinstance(self.explainer, GradCAM): phi = self.explain(x, y)
-        ins, dele = id_regularizers(self.predict, self.features, x, y, phi, self.fraction, p_x, self.stride)
+        if not isinstance(self.explainer, GradCAM): phi = self.explain(x, t)
+        ins, dele = id_regularizers(self.predict, self.features, x, t, phi, self.fraction, p_x, self.stride, self.deletion)
         l2 = (phi ** 2).sum(1)
         logs.update(omega_ins=ins.mean(), omega_del=dele.mean(), phi_l2=l2.mean())
         return ce + self.lam1 * ins.mean() + self.lam2 * dele.mean() + self.lam3 * l2.mean(), logs
-    phi, (z, K, f) = self.explain(x, y, parts=True)
+    phi, (z, K, f) = self.explain(x, t, parts=True)
     reg = expo_regularizer(self.method.split('_')[1], phi, z, K, f, p_x).mean(); logs['omega'] = reg
     return ce + self.lam * reg, logs
 

