@@ -103,7 +103,7 @@ def check_benchmark(ns):
     assert set(syn.task) == {'xor', 'orange_skin', 'nonlinear_additive', 'switch'} and sorted(syn.seed.unique()) == [0, 1, 2]
     assert (syn[syn.method == 'true_features'].true_feature_recall == 1).all() and 'true_features' not in ns['syn_ranks'].index
     # the real suite's finished tasks are read back from their cells (nothing recomputed)
-    assert {'adult_mlp', 'adult_forest', 'mnist38', 'fashion_mnist'} <= set(ns['real_rows'].task) and len(ns['real_rows']) == 36 * len(ns['done'])
+    assert {'adult_mlp', 'adult_forest', 'mnist38', 'fashion_mnist', 'imdb'} <= set(ns['real_rows'].task) and len(ns['real_rows']) == 36 * len(ns['done'])
 
 
 CHECKS = {'l2x': check_l2x, 'idexpo': check_idexpo, 'aim': check_aim, 'meed': check_meed, 'magnex': check_magnex, 'tour': check_tour,
