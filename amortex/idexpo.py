@@ -14,7 +14,7 @@ from .core import Features, Explanation, get_device
 from .metrics.fidelity import insertion_auc, deletion_auc, sensitivity_n
 
 # %% auto #0
-__all__ = ['SURROGATES', 'DELETION_FORMS', 'METHODS', 'lime_kernel', 'shapley_kernel', 'SurrogateExplainer', 'GradCAM',
+__all__ = ['SURROGATES', 'DELETION_FORMS', 'TARGETS', 'METHODS', 'lime_kernel', 'shapley_kernel', 'SurrogateExplainer', 'GradCAM',
            'temperature', 'soft_masks', 'id_regularizers', 'expo_regularizer', 'AmortizedPhi', 'IDExpO', 'finetune',
            'score_predictor']
 
@@ -161,6 +161,7 @@ def soft_masks(phi:torch.Tensor, # explanations `[B, D]`
 
 # %% ../nbs/10_idexpo.ipynb #99726745
 DELETION_FORMS = ('A', 'B', 'C')  # Ω_Del's forms in the paper's Appendix A (A: Eq. 10)
+TARGETS = ('label', 'predicted')  # the class whose explanation Ω_Ins, Ω_Del score: Eq. 11's label y, or the predictor's own argmax
 
 def id_regularizers(predict, # inputs -> probabilities `[N, C]`
                     features:Features, # removal by `features.relaxed` (the features' background, `how`)
@@ -243,7 +244,7 @@ class IDExpO(nn.Module):
         for n, v in dict(lam1=lam1, lam2=lam2, lam3=lam3, lam=lam, eta=eta).items():
             if not (isinstance(v, (int, float)) and v >= 0): raise ValueError(f"{n} must be a number >= 0, got {v!r}")
         if not 0 < fraction < 1: raise ValueError(f"fraction must lie in (0, 1), got {fraction}")
-        if target not in ('label', 'predicted'): raise ValueError(f"target must be 'label' or 'predicted', got {target!r}")
+        if target not in TARGETS: raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
         if deletion not in DELETION_FORMS: raise ValueError(f"deletion must be one of {DELETION_FORMS}, got {deletion!r}")
         self.model = _check_predictor(model); self.features = features
         if isinstance(explainer, str):
