@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_benchmark.ipynb #6be2f284
 from __future__ import annotations
-import dataclasses, inspect, json, warnings
+import concurrent.futures, dataclasses, importlib, inspect, json, os, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import pandas as pd
@@ -244,7 +244,10 @@ def bench_cell(suite:str, task_name:str, task:SuiteTask, method:str, seed:int, s
     if method in REGISTRY['explainer']:
         train, valid = task_data(task, 'train', size['n_train'], seed), task_data(task, 'valid', size['n_valid'], seed)
         settings = default_settings(method, bt); row.update(kind='amortized', settings=settings_line(settings))
-        ex = Unkept(fit_explainer(method, bb, train, valid, settings, seed=seed, device=dev, progress=progress), absolute=method in BY_MAGNITUDE)
+        ex = fit_explainer(method, bb, train, valid, settings, seed=seed, device=dev, progress=progress)
+        h = ex.history  # how long the default budget trained (epochs; the restored best, counted from 1) and why it stopped
+        row.update(fit_epochs=len(h), best_epoch=None if h.best_epoch is None else h.best_epoch + 1, stopped=h.stopped)
+        ex = Unkept(ex, absolute=method in BY_MAGNITUDE)
     else:
         why = _baseline_row_error(method, bb)
         if why: return {**row, 'kind': 'baseline', 'skipped': why}
@@ -276,21 +279,50 @@ def _check_cell_size(cells:Path, suite:str, size:dict):
             raise ValueError(f"the cells under {p.parent} were computed with other sizes ({kept}); this run has {size}. Use another --out / cells= directory.")
     else: p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps(size, sort_keys=True))
 
+def _pool(jobs:int):
+    "A pool of `jobs` fresh Python processes (spawned, not forked: a forked PyTorch can hang), each with its share of the CPU threads."
+    import concurrent.futures as cf, multiprocessing as mp
+    threads = max(1, torch.get_num_threads() // jobs)
+    return cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn'), initializer=torch.set_num_threads, initargs=(threads,))
+
+def _cell_job(suite:str, task_name:str, task:dict, method:str, seed:int, size:dict, device) -> dict:
+    "`bench_cell` in a worker process: the task comes as a plain dict (a worker unpickles only what the installed package defines)."
+    return bench_cell(suite, task_name, SuiteTask(**task), method, seed, size, device)
+
+def _keep_cell(p:Path|None, row:dict):
+    "Write a finished cell atomically (a reader never sees half a file; two processes finishing the same cell write the same content)."
+    if p is None: return
+    p.parent.mkdir(parents=True, exist_ok=True); tmp = p.with_suffix(f'.{os.getpid()}.tmp')
+    tmp.write_text(json.dumps(row, default=float)); tmp.replace(p)
+
 def run_grid(suite:str, tasks:dict[str, SuiteTask], methods:list[str], seeds:list[int], size:dict, cells:str|Path|None=None,
-             device=None, progress:bool=True) -> pd.DataFrame:
+             device=None, progress:bool=True,
+             jobs:int=1, # cells computed side by side in this many processes (each with 1/jobs of the CPU threads)
+            ) -> pd.DataFrame:
     "Every (task, seed, method) cell of a suite; with `cells`, each finished cell is written there as JSON and read back instead of recomputed (resumable)."
+    if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
     if cells is not None: _check_cell_size(cells, suite, size)
     grid = [(t, s, m) for s in seeds for t in tasks for m in methods]
-    rows = []
-    for t, s, m in tqdm(grid, desc=f"bench {suite}", disable=not progress):
-        p = _cell_path(cells, suite, t, s, m) if cells is not None else None
-        if p is not None and p.exists(): rows.append(json.loads(p.read_text())); continue
-        row = bench_cell(suite, t, tasks[t], m, s, size, device)
-        if p is not None:
-            p.parent.mkdir(parents=True, exist_ok=True); tmp = p.with_suffix('.tmp')
-            tmp.write_text(json.dumps(row, default=float)); tmp.replace(p)
-        rows.append(row)
-    return pd.DataFrame(rows)
+    path = {g: _cell_path(cells, suite, *g) if cells is not None else None for g in grid}
+    rows = {g: json.loads(path[g].read_text()) for g in grid if path[g] is not None and path[g].exists()}
+    todo = [g for g in grid if g not in rows]
+    bar = tqdm(total=len(grid), initial=len(rows), desc=f"bench {suite}" + (f" ({jobs} processes)" if jobs > 1 else ''), disable=not progress)
+    if jobs == 1 or len(todo) < 2:
+        for g in todo: rows[g] = bench_cell(suite, g[0], tasks[g[0]], g[2], g[1], size, device); _keep_cell(path[g], rows[g]); bar.update()
+    else:
+        for t, s in dict.fromkeys((t, s) for t, s, _ in todo): task_blackbox(tasks[t], s, device, progress, size)  # trained and cached here, once: the processes only load it
+        todo.sort(key=lambda g: g[2] not in REGISTRY['explainer'])  # the long cells (explainer training) first, for an even finish
+        with _pool(jobs) as ex:
+            job = importlib.import_module('amortex.benchmark')._cell_job  # the package's own, also when this runs in a notebook's __main__
+            futs = {ex.submit(job, suite, g[0], dataclasses.asdict(tasks[g[0]]), g[2], g[1], size, device): g for g in todo}
+            try:
+                for f in concurrent.futures.as_completed(futs):
+                    g = futs[f]; rows[g] = f.result(); _keep_cell(path[g], rows[g]); bar.update()
+            except BaseException:
+                for f in futs: f.cancel()  # cells not started are dropped (those already finished are kept on disk)
+                raise
+    bar.close()
+    return pd.DataFrame([rows[g] for g in grid])
 
 # %% ../nbs/12_benchmark.ipynb #26bc4616
 def _ran(df:pd.DataFrame) -> pd.DataFrame:
@@ -383,6 +415,7 @@ def run_suite(suite:str, # the suite's name (rows, cells and printed titles)
               datasets=None, methods=None, quick:bool=False, seed:int=0, seeds:int|None=None, device=None, progress:bool=True,
               n_train:int|None=None, n_test:int|None=None, cells:str|Path|None=None, show:bool=True,
               truth:bool=False, # the tasks' relevant features are known: `TRUE_FEATURES` is a valid (and default) row
+              jobs:int=1, # cells computed side by side in this many processes (`run_grid`)
              ) -> dict[str, pd.DataFrame]:
     "Run a suite's grid (tasks × seeds × methods) and summarize it: `{suite: rows, suite_summary: mean ± std, suite_ranks: average rank per family}`."
     tasks = list(datasets or all_tasks); check_names(f'{suite} tasks', tasks, list(all_tasks))
@@ -393,7 +426,7 @@ def run_suite(suite:str, # the suite's name (rows, cells and printed titles)
     if n_test: size['n_test'] = n_test
     size['n_sens'] = min(size['n_sens'], size['n_test'])
     seeds = list(range(seed, seed + (seeds or size['seeds'])))
-    df = add_break_even(run_grid(suite, {t: all_tasks[t] for t in tasks}, methods, seeds, size, cells, device, progress))
+    df = add_break_even(run_grid(suite, {t: all_tasks[t] for t in tasks}, methods, seeds, size, cells, device, progress, jobs))
     out = {suite: df, f'{suite}_summary': summary_table(df), f'{suite}_ranks': rank_table(df)}
     if show:
         print(f"{suite} suite ({size['name']}): {len(tasks)} tasks x {len(methods)} methods x seeds {seeds}; explainers trained on up to "
@@ -407,9 +440,10 @@ def run_planted(datasets=None, # subset of `PLANTED_TASKS` (default: all four)
                 quick:bool=False, seed:int=0, seeds:int|None=None, # draws seed, seed+1, ... (default: 1 quick, 3 full)
                 device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
                 cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed
+                jobs:int=1, # cells computed side by side in this many processes (on a 2-core CPU: 2)
                 show:bool=True) -> dict[str, pd.DataFrame]:
     "The planted suite: every amortized explainer (registered defaults) and baseline on tabular (MLP and random forest), image and text tasks with planted relevant features; with the quality bar."
-    out = run_suite('planted', PLANTED_TASKS, PLANTED_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, truth=True)
+    out = run_suite('planted', PLANTED_TASKS, PLANTED_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, truth=True, jobs=jobs)
     df = out['planted']
     out['planted_bar'] = planted_quality_bar(df) if (df.kind == 'amortized').any() and (df.kind == 'baseline').any() else pd.DataFrame()
     if show and len(out['planted_bar']): print('\nquality bar:'); print(out['planted_bar'].to_string())
@@ -436,9 +470,10 @@ def run_real(datasets=None, # subset of `REAL_TASKS` (default: all)
              methods=None, # subset of `suite_methods()` (default: all)
              quick:bool=False, seed:int=0, seeds:int|None=None, device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
              cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed (resumable)
+             jobs:int=1, # cells computed side by side in this many processes (on a 2-core CPU: 2)
              show:bool=True) -> dict[str, pd.DataFrame]:
     "The real suite: the zoo's black boxes on MNIST 3 vs 8, Fashion-MNIST pullover vs shirt, IMDB, AG News and Adult (MLP and random forest); every seed a new subset."
-    return run_suite('real', REAL_TASKS, REAL_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show)
+    return run_suite('real', REAL_TASKS, REAL_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, jobs=jobs)
 
 run_real.choices = {'datasets': lambda: list(REAL_TASKS), 'methods': suite_methods}
 
@@ -455,9 +490,10 @@ def run_synthetic(datasets=None, # subset of `SYNTHETIC_K` (default: all four)
                   quick:bool=False, seed:int=0, seeds:int|None=None, # draws seed, seed+1, ... (default: 1 quick, 3 full)
                   device=None, progress:bool=True, n_train:int|None=None, n_test:int|None=None,
                   cells:str|Path|None=None, # a directory: finished cells are kept there and not recomputed
+                  jobs:int=1, # cells computed side by side in this many processes (on a 2-core CPU: 2)
                   show:bool=True) -> dict[str, pd.DataFrame]:
     "The main job: L2X's synthetic sets (XOR, orange skin, nonlinear additive, switch) as a suite, every amortized explainer and baseline under every metric family; rows, mean ± std over seeds and the rank table."
     methods = list(methods or synthetic_methods('xor', quick) + [TRUE_FEATURES])
-    return run_suite('synthetic', SYNTHETIC_TASKS, SYNTHETIC_SUITE_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, truth=True)
+    return run_suite('synthetic', SYNTHETIC_TASKS, SYNTHETIC_SUITE_SIZES, datasets, methods, quick, seed, seeds, device, progress, n_train, n_test, cells, show, truth=True, jobs=jobs)
 
 run_synthetic.choices = {'datasets': lambda: list(SYNTHETIC_K), 'methods': lambda: synthetic_methods('xor', True) + [TRUE_FEATURES]}
