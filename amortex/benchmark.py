@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_benchmark.ipynb #6be2f284
 from __future__ import annotations
-import concurrent.futures, dataclasses, importlib, inspect, json, os, warnings
+import concurrent.futures, dataclasses, importlib, inspect, json, multiprocessing, os, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import pandas as pd
@@ -281,9 +281,8 @@ def _check_cell_size(cells:Path, suite:str, size:dict):
 
 def _pool(jobs:int):
     "A pool of `jobs` fresh Python processes (spawned, not forked: a forked PyTorch can hang), each with its share of the CPU threads."
-    import concurrent.futures as cf, multiprocessing as mp
     threads = max(1, torch.get_num_threads() // jobs)
-    return cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn'), initializer=torch.set_num_threads, initargs=(threads,))
+    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context('spawn'), initializer=torch.set_num_threads, initargs=(threads,))
 
 def _cell_job(suite:str, task_name:str, task:dict, method:str, seed:int, size:dict, device) -> dict:
     "`bench_cell` in a worker process: the task comes as a plain dict (a worker unpickles only what the installed package defines)."
