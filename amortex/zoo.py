@@ -49,8 +49,15 @@ class MLP(nn.Sequential):
         super().__init__(*layers, nn.Linear(d, n_classes))
 
 # %% ../nbs/03a_zoo.ipynb #9f25c2f3
+def _used_span(used:torch.Tensor, margin:int) -> tuple[int, int]:
+    "Columns `[lo, hi)` around the `True` entries of `used` `[L]`, widened by `margin` columns each side (within `[0, L)`); none used: the first `margin`."
+    at = used.nonzero()
+    if len(at) == 0: return 0, min(len(used), margin)
+    return max(0, int(at[0]) - margin), min(len(used), int(at[-1]) + 1 + margin)
+
 class WordCNN(nn.Module):
-    "The Keras IMDB word CNN (L2X, MEED, AIM's AG News): embedding → dropout → Conv1D + ReLU → global max-pool → dense → dropout → ReLU → dense; Keras' initialisation."
+    """The Keras IMDB word CNN (L2X, MEED, AIM's AG News): embedding → dropout → Conv1D + ReLU → global max-pool → dense → dropout → ReLU → dense; Keras' initialisation.
+    Under `no_grad` in eval mode the convolution skips the columns whose embedding is zero in every row of the batch (PAD), beyond `kernel` of them on each side: the same logits, at the cost of the batch's used span."""
     def __init__(self, vocab_size:int, n_classes:int, embed:int=50, filters:int=250, kernel:int=3, hidden:int=250, dropout:float=0.2):
         super().__init__()
         self.emb = nn.Embedding(vocab_size, embed, padding_idx=0)
@@ -59,7 +66,12 @@ class WordCNN(nn.Module):
         self.kernel = kernel
         keras_init(self)
     def forward(self, x):
-        h = self.drop1(self.emb(x)).transpose(1, 2)       # [B, E, L]
+        h = self.drop1(self.emb(x))                        # [B, L, E]
+        if not (self.training or torch.is_grad_enabled()):
+            # exact: every window of zero columns gives the same value (ReLU of the bias); `kernel` kept zero columns give the
+            # max-pool that value and every window that touches a word. Training and gradients (attribution) see the whole input.
+            h = h[:, slice(*_used_span(h.ne(0).any(2).any(0), self.kernel))]
+        h = h.transpose(1, 2)                              # [B, E, L]
         if h.shape[2] < self.kernel: h = F.pad(h, (0, self.kernel - h.shape[2]))
         h = F.relu(self.conv(h)).amax(2)                   # global max-pool over time
         return self.fc2(F.relu(self.drop2(self.fc1(h))))
