@@ -65,12 +65,14 @@ class WordCNN(nn.Module):
         self.fc1, self.drop2, self.fc2 = nn.Linear(filters, hidden), nn.Dropout(dropout), nn.Linear(hidden, n_classes)
         self.kernel = kernel
         keras_init(self)
+    def kept_columns(self, h:torch.Tensor) -> slice:
+        "The columns of embedded inputs `h` `[B, L, E]` the convolution needs: those non-zero in some row, and `kernel` zero columns each side."
+        # exact: every window of zero columns gives the same value (ReLU of the bias); `kernel` kept zero columns give the
+        # max-pool that value and every window that touches a word
+        return slice(*_used_span(h.ne(0).any(2).any(0), self.kernel))
     def forward(self, x):
         h = self.drop1(self.emb(x))                        # [B, L, E]
-        if not (self.training or torch.is_grad_enabled()):
-            # exact: every window of zero columns gives the same value (ReLU of the bias); `kernel` kept zero columns give the
-            # max-pool that value and every window that touches a word. Training and gradients (attribution) see the whole input.
-            h = h[:, slice(*_used_span(h.ne(0).any(2).any(0), self.kernel))]
+        if not (self.training or torch.is_grad_enabled()): h = h[:, self.kept_columns(h)]  # training and gradients (attribution) see the whole input
         h = h.transpose(1, 2)                              # [B, E, L]
         if h.shape[2] < self.kernel: h = F.pad(h, (0, self.kernel - h.shape[2]))
         h = F.relu(self.conv(h)).amax(2)                   # global max-pool over time

@@ -17,15 +17,18 @@ QUALITY = [c for f in ('ground truth', 'fidelity', 'robustness') for c in METRIC
 def cells(d: Path) -> dict:
     return {p.stem: json.loads(p.read_text()) for p in sorted((d / 'cells' / 'real').glob('*__seed*.json'))}
 
+def quality_diff(r: dict, o: dict) -> float:
+    "The largest absolute difference between two cells' quality columns (where both have a value)."
+    return max((abs(r[c] - o[c]) for c in QUALITY if r.get(c) is not None and o.get(c) is not None and r[c] == r[c] and o[c] == o[c]), default=0.)
+
 def main(out: Path, recorded: Path):
     new, old = cells(out), cells(recorded)
     rows = []
     for name, r in new.items():
         o = old.get(name)
         if o is None: rows.append(dict(cell=name, task=r['task'], method=r['method'], recorded=False)); continue
-        diffs = [abs(r[c] - o[c]) for c in QUALITY if c in r and c in o and r[c] is not None and o[c] is not None and r[c] == r[c] and o[c] == o[c]]
         nan_same = all((r.get(c) is None or r.get(c) != r.get(c)) == (o.get(c) is None or o.get(c) != o.get(c)) for c in QUALITY)
-        rows.append(dict(cell=name, task=r['task'], method=r['method'], kind=r.get('kind'), recorded=True, max_abs_diff=max(diffs, default=0.),
+        rows.append(dict(cell=name, task=r['task'], method=r['method'], kind=r.get('kind'), recorded=True, max_abs_diff=quality_diff(r, o),
                          same_missing=nan_same, fit_s=r.get('fit_s'), fit_s_recorded=o.get('fit_s'), fit_epochs=r.get('fit_epochs'),
                          best_epoch=r.get('best_epoch'), stopped=r.get('stopped'), explain_s_per_sample=r.get('explain_s_per_sample')))
     df = pd.DataFrame(rows); df.to_csv(out / 'jobs_check.csv', index=False)

@@ -12,7 +12,6 @@ Prints, per kind: batches bitwise equal, largest |difference|, argmax changes, t
 whole input and for the kept span. Results: benchmarks/results/wordcnn_span/README.md."""
 import time, torch, torch.nn.functional as F
 from amortex.benchmark import REAL_TASKS, task_data, task_blackbox
-from amortex.zoo import _used_span
 
 def whole(M, x):
     "The word CNN's eval-mode forward pass over every column (the reference)."
@@ -41,7 +40,7 @@ if __name__ == '__main__':
                 for b in bs:
                     t = time.perf_counter(); r = whole(m, b); t_whole += time.perf_counter() - t
                     t = time.perf_counter(); a = m(b); t_span += time.perf_counter() - t
-                    lo, hi = _used_span(m.emb(b).ne(0).any(2).any(0), m.kernel); cols += hi - lo
+                    kept = m.kept_columns(m.emb(b)); cols += kept.stop - kept.start
                     equal += int(torch.equal(a, r)); diff = max(diff, (a - r).abs().max().item()); flips += int((a.argmax(1) != r.argmax(1)).sum())
                 n = len(bs)
                 print(f"  {kind:11s} {equal}/{n} batches bitwise equal, max |diff| {diff:.2g}, argmax changes {flips}; "

@@ -8,17 +8,16 @@ milliseconds per sample in both runs, and the largest absolute difference of the
 import sys
 from pathlib import Path
 import pandas as pd
-from real_jobs_check import QUALITY, cells
+from real_jobs_check import cells, quality_diff
 
 HERE = Path(__file__).parent
 if __name__ == '__main__':
     before, afters = Path(sys.argv[1]), [Path(a) for a in sys.argv[2:]]
     rec, old, new = cells(HERE / 'results' / 'bench' / 'real'), cells(before), {}
     for a in reversed(afters): new.update(cells(a))
-    def diff(r, o): return max((abs(r[c] - o[c]) for c in QUALITY if r.get(c) is not None and o.get(c) is not None and r[c] == r[c] and o[c] == o[c]), default=0.)
     rows = [dict(task=o['task'], method=o['method'], kind=o['kind'], fit_s_before=round(o['fit_s'], 1), fit_s_after=round(new[k]['fit_s'], 1),
                  explain_ms_before=round(1e3 * o['explain_s_per_sample'], 3), explain_ms_after=round(1e3 * new[k]['explain_s_per_sample'], 3),
-                 max_quality_diff_before=diff(o, rec[k]), max_quality_diff_after=diff(new[k], rec[k]))
+                 max_quality_diff_before=quality_diff(o, rec[k]), max_quality_diff_after=quality_diff(new[k], rec[k]))
             for k, o in old.items() if not o.get('skipped') and k in new]
     df = pd.DataFrame(rows); df.to_csv(HERE / 'results' / 'wordcnn_span' / 'real_seed0_before_after.csv', index=False)
     print(df.to_string(index=False))
